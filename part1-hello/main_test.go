@@ -168,7 +168,7 @@ var urlInFirstLine = regexp.MustCompile(`^Serving HTTP on (http://127\.0\.0\.1:[
 func startProgram(t *testing.T, args ...string) *program {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0")
 	pr, pw := io.Pipe()
 	p := &program{cmd: cmd, stdout: bufio.NewReader(pr), stderr: new(syncBuffer)}
 	cmd.Stdout, cmd.Stderr = pw, p.stderr
@@ -217,7 +217,7 @@ func TestProgram(t *testing.T) {
 func runProgram(t *testing.T, args ...string) (int, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1")
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
