@@ -179,4 +179,3 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	}
 	ln2.Close()
 }
-
