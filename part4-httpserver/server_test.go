@@ -147,8 +147,8 @@ func TestExchanges(t *testing.T) {
 			name: "an unread body is skipped, not parsed as the next request",
 			// The body looks like a request: if the server lost track of the
 			// framing, it would answer GET /smuggled.
-			send: fmt.Sprintf("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n%s", len(smuggled), smuggled) + getClose,
-			want: notFound + "\r\n" + notFoundPage("/x") + closeHello,
+			send:      fmt.Sprintf("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n%s", len(smuggled), smuggled) + getClose,
+			want:      notFound + "\r\n" + notFoundPage("/x") + closeHello,
 			wantLines: "POST /x HTTP/1.1\nGET / HTTP/1.1\n",
 		},
 		{
@@ -485,4 +485,3 @@ func TestConcurrentClients(t *testing.T) {
 		t.Error(err)
 	}
 }
-
