@@ -25,6 +25,7 @@ const (
 type conn struct {
 	srv     *TCPServer
 	rwc     net.Conn
+	remote  string // the client's address, for Request.RemoteAddr
 	br      *bufio.Reader
 	bw      *bufio.Writer
 	head    []byte // the request head being parsed
@@ -33,7 +34,7 @@ type conn struct {
 }
 
 func newConn(srv *TCPServer, rwc net.Conn) *conn {
-	c := &conn{srv: srv, rwc: rwc, br: bufio.NewReader(rwc), bw: bufio.NewWriter(rwc)}
+	c := &conn{srv: srv, rwc: rwc, remote: rwc.RemoteAddr().String(), br: bufio.NewReader(rwc), bw: bufio.NewWriter(rwc)}
 	c.w.conn = c
 	return c
 }
@@ -64,7 +65,7 @@ func (c *conn) serve() {
 			c.refuse(err)
 			return
 		}
-		req.RemoteAddr = c.rwc.RemoteAddr().String()
+		req.RemoteAddr = c.remote
 		if req.expectContinue && req.ContentLength > 0 {
 			req.body.sendContinue = c.sendContinue
 		}

@@ -34,6 +34,7 @@ type ResponseWriter struct {
 	header Header
 	status int
 
+	bodyStarted   bool // startBody ran
 	wroteHead     bool
 	contentLength int64  // from the handler's Content-Length field, or -1
 	written       int64  // body bytes written, or counted for HEAD
@@ -60,32 +61,64 @@ func (w *ResponseWriter) WriteHeader(status int) {
 
 // Write adds p to the response body.
 func (w *ResponseWriter) Write(p []byte) (int, error) {
+	if err := w.startBody(); err != nil {
+		return 0, err
+	}
+	if w.contentLength >= 0 {
+		return w.writeStreamed(p)
+	}
+	if w.req.Method != "HEAD" {
+		w.buf = append(w.buf, p...)
+	}
+	w.written += int64(len(p))
+	return len(p), nil
+}
+
+// WriteString is Write for a string, without a copy into a []byte first
+// when the body is buffered.
+func (w *ResponseWriter) WriteString(s string) (int, error) {
+	if err := w.startBody(); err != nil {
+		return 0, err
+	}
+	if w.contentLength >= 0 {
+		return w.writeStreamed([]byte(s))
+	}
+	if w.req.Method != "HEAD" {
+		w.buf = append(w.buf, s...)
+	}
+	w.written += int64(len(s))
+	return len(s), nil
+}
+
+// startBody runs before each write of the body. The first time, it settles
+// the status and, if the handler set Content-Length, writes the head so that
+// the body can stream; otherwise the body is buffered.
+func (w *ResponseWriter) startBody() error {
 	if w.status == 0 {
 		w.status = 200
 	}
 	if !bodyAllowed(w.status) {
-		return 0, ErrBodyNotAllowed
+		return ErrBodyNotAllowed
 	}
-	if !w.wroteHead {
-		if cl := w.header.Get("Content-Length"); cl != "" {
-			n, err := strconv.ParseInt(cl, 10, 64)
-			if err != nil || n < 0 {
-				return 0, errors.New("invalid Content-Length " + strconv.Quote(cl))
-			}
-			w.contentLength = n
-			if err := w.writeHead(n); err != nil {
-				return 0, err
-			}
-		}
+	if w.bodyStarted {
+		return nil
 	}
-	if w.contentLength < 0 { // buffered: framed when the handler returns
-		if w.req.Method != "HEAD" {
-			w.buf = append(w.buf, p...)
-		}
-		w.written += int64(len(p))
-		return len(p), nil
+	w.bodyStarted = true
+	cl := w.header.Get("Content-Length")
+	if cl == "" {
+		return nil
 	}
-	// streamed: the head is out, the body goes straight to the connection.
+	n, err := strconv.ParseInt(cl, 10, 64)
+	if err != nil || n < 0 {
+		return errors.New("invalid Content-Length " + strconv.Quote(cl))
+	}
+	w.contentLength = n
+	return w.writeHead(n)
+}
+
+// writeStreamed writes p straight to the connection, after the head, and
+// never more than the Content-Length the handler set.
+func (w *ResponseWriter) writeStreamed(p []byte) (int, error) {
 	var err error
 	if left := w.contentLength - w.written; int64(len(p)) > left {
 		p, err = p[:left], ErrContentLength
@@ -99,11 +132,6 @@ func (w *ResponseWriter) Write(p []byte) (int, error) {
 		return n, werr
 	}
 	return n, err
-}
-
-// WriteString is Write for a string.
-func (w *ResponseWriter) WriteString(s string) (int, error) {
-	return w.Write([]byte(s))
 }
 
 // Error answers with status and a small HTML page that names it and says
