@@ -167,6 +167,12 @@ func (w *ResponseWriter) finish() error {
 	if w.status == 0 {
 		w.status = 200
 	}
+	if !w.bodyStarted && bodyAllowed(w.status) {
+		// No Write: the head may still promise a Content-Length (HEAD).
+		if err := w.startBody(); err != nil {
+			return err
+		}
+	}
 	if !w.wroteHead {
 		if err := w.writeHead(w.written); err != nil {
 			return err
@@ -174,7 +180,7 @@ func (w *ResponseWriter) finish() error {
 		if _, err := w.conn.bw.Write(w.buf); err != nil {
 			return err
 		}
-	} else if w.written < w.contentLength {
+	} else if w.written < w.contentLength && w.req.Method != "HEAD" {
 		// The handler promised more bytes than it wrote: the client would
 		// read the next response as the rest of this body. Close instead.
 		w.closeAfter = true

@@ -379,6 +379,37 @@ var echo = handlerFunc(func(w *ResponseWriter, r *Request) {
 	w.Write(body)
 })
 
+// TestDeclaredLength: a handler that sets Content-Length streams its body.
+// HEAD gets the declared length without the body; a body cut short closes
+// the connection, so the client never reads the next response as its rest.
+func TestDeclaredLength(t *testing.T) {
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", "5")
+		switch r.Path {
+		case "/full":
+			io.WriteString(w, "12345")
+		case "/short":
+			io.WriteString(w, "12")
+		}
+	}), nil)
+	head := "HTTP/1.1 200 OK\r\nDate: X\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n"
+	tests := []struct{ name, send, want string }{
+		{"GET", "GET /full HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", head + "Connection: close\r\n\r\n12345"},
+		{"HEAD, then keep-alive", "HEAD /full HTTP/1.1\r\nHost: h\r\n\r\nGET /full HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+			head + "\r\n" + head + "Connection: close\r\n\r\n12345"},
+		{"HEAD of a handler that writes nothing", "HEAD /none HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", head + "Connection: close\r\n\r\n"},
+		{"body cut short closes", "GET /short HTTP/1.1\r\nHost: h\r\n\r\nGET /full HTTP/1.1\r\nHost: h\r\n\r\n", head + "\r\n12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, exchange(t, addr, tt.send)); diff != "" {
+				t.Errorf("responses (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestExpectContinue(t *testing.T) {
 	addr, _ := startTCPServer(t, echo, nil)
 	conn := dial(t, addr)
