@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 )
 
@@ -30,6 +31,7 @@ type conn struct {
 	bw      *bufio.Writer
 	head    []byte // the request head being parsed
 	scratch []byte // the response head being written
+	logLine []byte // the access log line being written
 	w       ResponseWriter
 }
 
@@ -150,6 +152,46 @@ func (c *conn) sendContinue() error {
 		return err
 	}
 	return c.bw.Flush()
+}
+
+// commonLogTime is the time layout of the Common Log Format.
+const commonLogTime = "02/Jan/2006:15:04:05 -0700"
+
+// logAccess writes one line for the response just sent to the server's
+// AccessLog, in the Common Log Format of the first web servers:
+//
+//	127.0.0.1 - - [20/Nov/2026:23:46:41 +0000] "GET /style.css HTTP/1.1" 200 1288
+//
+// host, identity (always "-"), user (always "-"), time, request line,
+// status, body bytes ("-" for none). A request that could not be parsed
+// has "-" for its request line.
+func (c *conn) logAccess() {
+	if c.srv.AccessLog == nil {
+		return
+	}
+	w := &c.w
+	b := c.logLine[:0]
+	host, _, _ := net.SplitHostPort(c.remote)
+	b = append(b, host...)
+	b = append(b, " - - ["...)
+	b = time.Now().AppendFormat(b, commonLogTime)
+	b = append(b, "] "...)
+	if w.req != nil {
+		b = strconv.AppendQuote(b, w.req.Method+" "+w.req.Target+" "+w.req.Proto)
+	} else {
+		b = append(b, `"-"`...)
+	}
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(w.status), 10)
+	if sent := w.written; sent > 0 && (w.req == nil || w.req.Method != "HEAD") {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, sent, 10)
+	} else {
+		b = append(b, " -"...)
+	}
+	b = append(b, '\n')
+	c.logLine = b
+	c.srv.AccessLog.Write(b)
 }
 
 // lingeringClose closes the connection without losing the response. Closing

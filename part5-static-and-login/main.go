@@ -1,12 +1,11 @@
-// Command part4-httpserver is a small HTTP/1.1 server on the TCPServer of
-// part3-threaded: it parses requests, answers them through a Handler, keeps
-// connections alive, and refuses malformed requests with the status that
-// RFC 9110 and RFC 9112 call for. Limits and timeouts bound what any client
-// can make it spend.
+// Command part5-static-and-login serves a website and a JSON login API on
+// the HTTP/1.1 server of part4-httpserver. The site, a login page by
+// default, is built into the binary; -root serves a directory instead. The
+// API logs a user in with -user and -password and keeps a session in a
+// cookie. Every request is logged to stdout in the Common Log Format.
 //
 // It serves each client in a goroutine of its own, and Ctrl-C or SIGTERM
-// stops it gracefully. The -delay flag makes the handler wait before it
-// answers: eight clients of a -delay 1s server are answered in about a second.
+// stops it gracefully.
 package main
 
 import (
@@ -22,10 +21,24 @@ import (
 // shutdownTimeout bounds how long a graceful shutdown waits for connections in flight.
 const shutdownTimeout = 10 * time.Second
 
+// The demo credentials, printed at start-up while they are in use.
+const (
+	demoUser     = "demo"
+	demoPassword = "gopher"
+)
+
 func main() {
 	addr := flag.String("addr", "localhost:8888", "`host:port` to listen on (port 0 picks a free port)")
-	delay := flag.Duration("delay", 0, "how long the handler waits before it answers, e.g. 1s")
+	root := flag.String("root", "", "serve this `directory` instead of the site built into the binary")
+	user := flag.String("user", demoUser, "the `name` that may log in")
+	password := flag.String("password", demoPassword, "the `secret` that -user logs in with")
 	flag.Parse()
+
+	files, err := openSite(*root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 
 	// Ctrl-C sends SIGINT; kill and service managers send SIGTERM.
 	stop := make(chan os.Signal, 1)
@@ -38,8 +51,12 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("Serving HTTP on http://%s ...\n", ln.Addr())
+	if *user == demoUser && *password == demoPassword {
+		fmt.Printf("Log in as %q with password %q (demo credentials: set -user and -password)\n", demoUser, demoPassword)
+	}
 
-	srv := &TCPServer{Handler: &HelloHandler{Delay: *delay, Log: os.Stdout}}
+	app := &Router{API: NewLoginAPI(*user, *password), Files: files}
+	srv := &TCPServer{Handler: app, AccessLog: os.Stdout}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

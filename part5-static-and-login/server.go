@@ -31,6 +31,11 @@ type TCPServer struct {
 	// Timeouts; zero means the default of the same name in conn.go.
 	IdleTimeout, ReadTimeout, WriteTimeout time.Duration
 
+	// AccessLog, if not nil, gets a line per response in the Common Log
+	// Format. Connections write to it at once: it must be safe for
+	// concurrent use, as os.Stdout is.
+	AccessLog io.Writer
+
 	mu       sync.Mutex
 	listener net.Listener
 	conns    map[*conn]bool // the connections being served: true while idle between requests

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Limits of the login API.
+const (
+	maxLoginBodyBytes = 4 << 10   // a login request's JSON body; 413 past it
+	sessionTTL        = time.Hour // a session ends this long after the login
+	maxSessions       = 10_000    // sessions kept at once; a login past it gets 503
+	sessionCookie     = "session" // the cookie's name
+)
+
+// LoginAPI is a JSON API that logs one user in and out:
+//
+//	POST /api/login   {"username": "...", "password": "..."}  → a session cookie
+//	GET  /api/me      with the cookie                         → {"user": "..."}
+//	POST /api/logout  with the cookie                         → the session ends
+//
+// Every answer but /api/me's success is {"message": "...", "code": N}, code 0
+// for success and -1 for an error.
+type LoginAPI struct {
+	// The SHA-256 sums of the name and password that may log in: comparing
+	// sums of equal length in constant time leaks neither the values nor
+	// their lengths through timing.
+	userSum, passwordSum [sha256.Size]byte
+	user                 string
+	sessions             *Sessions
+}
+
+// NewLoginAPI returns the API for one user and password.
+func NewLoginAPI(user, password string) *LoginAPI {
+	return &LoginAPI{
+		userSum:     sha256.Sum256([]byte(user)),
+		passwordSum: sha256.Sum256([]byte(password)),
+		user:        user,
+		sessions:    NewSessions(time.Now),
+	}
+}
+
+// apiMessage is the body of every answer but /api/me's success.
+type apiMessage struct {
+	Message string `json:"message"`
+	Code    int    `json:"code"`
+}
+
+// ServeHTTP routes the API's three endpoints.
+func (a *LoginAPI) ServeHTTP(w *ResponseWriter, r *Request) {
+	switch r.Path {
+	case "/api/login":
+		a.login(w, r)
+	case "/api/me":
+		a.me(w, r)
+	case "/api/logout":
+		a.logout(w, r)
+	default:
+		writeJSON(w, 404, apiMessage{"There is no API endpoint " + r.Path + ".", -1})
+	}
+}
+
+// login checks the credentials in the JSON body and starts a session.
+func (a *LoginAPI) login(w *ResponseWriter, r *Request) {
+	if !allowMethods(w, r, "POST") {
+		return
+	}
+	// RFC 9110 §15.5.16: 415 for a body in a format the resource does not
+	// take. Insisting on JSON also means that a plain HTML form on another
+	// site cannot post here: browsers send forms as other media types.
+	if mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mediaType != "application/json" {
+		w.Header().Set("Accept-Post", "application/json")
+		writeJSON(w, 415, apiMessage{"Send the credentials as application/json.", -1})
+		return
+	}
+	if r.ContentLength > maxLoginBodyBytes {
+		writeJSON(w, 413, apiMessage{"The request body is too large.", -1})
+		return
+	}
+	var creds struct {
+		Username *string `json:"username"`
+		Password *string `json:"password"`
+	}
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(&creds); err != nil || dec.Decode(&struct{}{}) != io.EOF {
+		writeJSON(w, 400, apiMessage{"The body is not one JSON object.", -1})
+		return
+	}
+	if creds.Username == nil || creds.Password == nil {
+		writeJSON(w, 400, apiMessage{`The JSON object needs "username" and "password".`, -1})
+		return
+	}
+	userSum, passwordSum := sha256.Sum256([]byte(*creds.Username)), sha256.Sum256([]byte(*creds.Password))
+	// Both comparisons always run (& not &&), so that the time taken does not
+	// tell whether the name was right.
+	if subtle.ConstantTimeCompare(userSum[:], a.userSum[:])&subtle.ConstantTimeCompare(passwordSum[:], a.passwordSum[:]) != 1 {
+		unauthorized(w, "Wrong username or password.")
+		return
+	}
+	token, err := a.sessions.Create(a.user)
+	if err != nil {
+		w.Header().Set("Retry-After", "60")
+		writeJSON(w, 503, apiMessage{"Too many sessions; try again later.", -1})
+		return
+	}
+	// HttpOnly: page scripts cannot read it. SameSite=Strict: browsers do not
+	// send it with requests that other sites start. Path=/: every page here.
+	w.Header().Add("Set-Cookie", sessionCookie+"="+token+"; Path=/; Max-Age="+
+		strconv.Itoa(int(sessionTTL/time.Second))+"; HttpOnly; SameSite=Strict")
+	writeJSON(w, 200, apiMessage{"success", 0})
+}
+
+// me says who is logged in.
+func (a *LoginAPI) me(w *ResponseWriter, r *Request) {
+	if !allowMethods(w, r, "GET", "HEAD") {
+		return
+	}
+	user, ok := a.sessions.Lookup(cookieValue(r, sessionCookie))
+	if !ok {
+		unauthorized(w, "Not logged in.")
+		return
+	}
+	writeJSON(w, 200, struct {
+		User string `json:"user"`
+	}{user})
+}
+
+// logout ends the session, if there is one, and clears the cookie.
+func (a *LoginAPI) logout(w *ResponseWriter, r *Request) {
+	if !allowMethods(w, r, "POST") {
+		return
+	}
+	a.sessions.Delete(cookieValue(r, sessionCookie))
+	w.Header().Add("Set-Cookie", sessionCookie+"=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
+	writeJSON(w, 200, apiMessage{"logged out", 0})
+}
+
+// allowMethods answers 405 with Allow unless r's method is one of methods.
+func allowMethods(w *ResponseWriter, r *Request, methods ...string) bool {
+	for _, m := range methods {
+		if r.Method == m {
+			return true
+		}
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", ")) // RFC 9110 §15.5.6
+	writeJSON(w, 405, apiMessage{r.Method + " is not allowed on " + r.Path + ".", -1})
+	return false
+}
+
+// unauthorized answers 401. RFC 9110 §15.5.2 says a 401 MUST carry a
+// WWW-Authenticate challenge; no registered scheme fits a login form, so
+// the challenge names this API's own.
+func unauthorized(w *ResponseWriter, message string) {
+	w.Header().Set("WWW-Authenticate", `Session realm="part5", login="/api/login"`)
+	writeJSON(w, 401, apiMessage{message, -1})
+}
+
+// writeJSON answers with status and v as JSON. Such responses change with
+// every login and must not be cached.
+func writeJSON(w *ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own types come here: a bug
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+// cookieValue returns the value of the cookie named name, or "".
+// Cookie: a=1; session=abc (RFC 6265 §4.2.1).
+func cookieValue(r *Request, name string) string {
+	for _, field := range r.Header.Values("Cookie") {
+		for _, pair := range strings.Split(field, ";") {
+			k, v, _ := strings.Cut(strings.TrimSpace(pair), "=")
+			if k == name {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// errTooManySessions is returned by Create when maxSessions are live.
+var errTooManySessions = errors.New("too many sessions")
+
+// Sessions holds the logged-in sessions by token, each with an expiry.
+type Sessions struct {
+	now func() time.Time // the clock; tests pass their own
+
+	mu      sync.Mutex
+	byToken map[string]session
+}
+
+type session struct {
+	user    string
+	expires time.Time
+}
+
+// NewSessions returns an empty store that reads the time from now.
+func NewSessions(now func() time.Time) *Sessions {
+	return &Sessions{now: now, byToken: make(map[string]session)}
+}
+
+// Create starts a session for user and returns its token: 128 random bits
+// from crypto/rand, as 26 base32 characters, that nobody can guess.
+func (s *Sessions) Create(user string) (string, error) {
+	token := rand.Text()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if len(s.byToken) >= maxSessions {
+		for t, sess := range s.byToken { // forget the expired ones first
+			if !now.Before(sess.expires) {
+				delete(s.byToken, t)
+			}
+		}
+		if len(s.byToken) >= maxSessions {
+			return "", errTooManySessions
+		}
+	}
+	s.byToken[token] = session{user, now.Add(sessionTTL)}
+	return token, nil
+}
+
+// Lookup returns the user of a live session.
+func (s *Sessions) Lookup(token string) (string, bool) {
+	if token == "" {
+		return "", false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.byToken[token]
+	if !ok {
+		return "", false
+	}
+	if !s.now().Before(sess.expires) {
+		delete(s.byToken, token)
+		return "", false
+	}
+	return sess.user, true
+}
+
+// Delete ends a session.
+func (s *Sessions) Delete(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.byToken, token)
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// site is the website served when -root is not given: built into the
+// binary, so that the program works from any folder.
+//
+//go:embed site
+var site embed.FS
+
+// StaticFiles serves the files of a tree: GET and HEAD, with Content-Type,
+// Content-Length and Last-Modified, 304 for If-Modified-Since, a folder's
+// index.html, and nothing outside the tree.
+type StaticFiles struct {
+	FS fs.FS
+	// ModTime stands in for files that have no modification time of their
+	// own, as embedded ones have none.
+	ModTime time.Time
+}
+
+// openSite returns the files to serve: the embedded site, or dir.
+//
+// For a directory, os.OpenRoot (Go 1.24) does the hard part of staying
+// inside it: every file is opened relative to the root, and a path that
+// would leave it, by ".." or by a symbolic link pointing out, fails.
+func openSite(dir string) (*StaticFiles, error) {
+	if dir == "" {
+		sub, err := fs.Sub(site, "site")
+		if err != nil {
+			return nil, err
+		}
+		return &StaticFiles{FS: sub, ModTime: buildTime()}, nil
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("-root: %w", err)
+	}
+	return &StaticFiles{FS: root.FS()}, nil
+}
+
+// buildTime is when the running binary was written, which is when its
+// embedded files last changed; the start time if that cannot be known.
+func buildTime() time.Time {
+	if exe, err := os.Executable(); err == nil {
+		if info, err := os.Stat(exe); err == nil {
+			return info.ModTime()
+		}
+	}
+	return time.Now()
+}
+
+// ServeHTTP answers GET and HEAD with the file that the path names.
+func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
+	if r.Method != "GET" && r.Method != "HEAD" {
+		w.Header().Set("Allow", "GET, HEAD") // RFC 9110 §15.5.6
+		w.Error(405, r.Method+" is not allowed on files.")
+		return
+	}
+	name, err := fileName(r.Path)
+	if err != nil {
+		w.Error(400, "The path is not a file name: "+err.Error()+".")
+		return
+	}
+	f, info, err := s.open(name)
+	if err != nil {
+		fileError(w, r, err)
+		return
+	}
+	defer f.Close()
+
+	if info.IsDir() {
+		if !strings.HasSuffix(r.Path, "/") {
+			// Without the slash, the page's relative links would resolve
+			// against the parent folder. RFC 9110 §15.4.2.
+			target := r.Path + "/"
+			if r.RawQuery != "" {
+				target += "?" + r.RawQuery
+			}
+			w.Header().Set("Location", target)
+			w.Error(301, "The folder is at "+target+".")
+			return
+		}
+		f.Close()
+		name = path.Join(name, "index.html")
+		if f, info, err = s.open(name); err != nil {
+			w.Error(404, "This folder has no index.html, and folders are not listed.")
+			return
+		}
+		defer f.Close()
+	}
+	if !info.Mode().IsRegular() {
+		w.Error(404, "There is no file at "+r.Path+".")
+		return
+	}
+
+	modTime := info.ModTime()
+	if modTime.IsZero() {
+		modTime = s.ModTime
+	}
+	modTime = modTime.UTC().Truncate(time.Second) // HTTP dates have whole seconds
+	w.Header().Set("Last-Modified", modTime.Format(imfFixdate))
+	if notModified(r, modTime) {
+		w.WriteHeader(304)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(name))
+	w.Header().Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+	if r.Method == "GET" {
+		io.Copy(w, f) // streams: ResponseWriter.ReadFrom, sendfile for *os.File
+	}
+}
+
+// open opens name and returns it with its FileInfo.
+func (s *StaticFiles) open(name string) (fs.File, fs.FileInfo, error) {
+	f, err := s.FS.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, info, nil
+}
+
+// fileName turns a request path into a name in the served tree, or says
+// why it will not. The path is percent-decoded exactly once: "%2e%2e" is
+// "..", refused; "%252e%252e" is the harmless name "%2e%2e". Then every rule
+// of fs.ValidPath holds: no "." or ".." element, no empty element ("//"), no
+// leading slash. Backslashes and NUL bytes are refused outright, as no file
+// name here needs them and some systems read them as separators or ends.
+func fileName(p string) (string, error) {
+	decoded, err := url.PathUnescape(p)
+	if err != nil {
+		return "", errors.New("malformed percent-encoding")
+	}
+	if strings.ContainsAny(decoded, "\\\x00") {
+		return "", errors.New("a backslash or a NUL byte")
+	}
+	name := strings.TrimSuffix(strings.TrimPrefix(decoded, "/"), "/")
+	if name == "" {
+		return ".", nil
+	}
+	if !fs.ValidPath(name) {
+		return "", errors.New(`an empty, "." or ".." segment`)
+	}
+	return name, nil
+}
+
+// fileError answers a file that could not be opened: 403 where the system
+// refused, 404 for the rest, including a path that would leave the root. It
+// never says more than that: the client learns nothing about what lies
+// outside the root, not even whether it exists.
+func fileError(w *ResponseWriter, r *Request, err error) {
+	if errors.Is(err, fs.ErrPermission) {
+		w.Error(403, "You may not read "+r.Path+".")
+		return
+	}
+	w.Error(404, "There is no file at "+r.Path+".")
+}
+
+// notModified reports whether a conditional GET or HEAD can be answered
+// with 304 Not Modified (RFC 9110 §13.1.3): If-Modified-Since is a valid date
+// no earlier than the file's. If-None-Match, when present, takes precedence,
+// and since this server sends no ETags, nothing matches it.
+func notModified(r *Request, modTime time.Time) bool {
+	if r.Header.Get("If-None-Match") != "" {
+		return false
+	}
+	values := r.Header.Values("If-Modified-Since")
+	if len(values) != 1 {
+		return false
+	}
+	since, err := parseHTTPDate(values[0])
+	return err == nil && !modTime.After(since)
+}
+
+// parseHTTPDate parses the three date formats that RFC 9110 §5.6.7 says a
+// recipient MUST accept: IMF-fixdate, and the obsolete RFC 850 and asctime.
+func parseHTTPDate(v string) (time.Time, error) {
+	for _, layout := range []string{imfFixdate, "Monday, 02-Jan-06 15:04:05 GMT", "Mon Jan _2 15:04:05 2006"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("not an HTTP date")
+}
+
+// contentType returns the media type of a file by its extension, with
+// charset=utf-8 for text. The table is here rather than in package mime,
+// whose answers depend on the machine's /etc/mime.types.
+func contentType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".html", ".htm":
+		return "text/html; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8" // RFC 9239
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	case ".md":
+		return "text/markdown; charset=utf-8"
+	case ".csv":
+		return "text/csv; charset=utf-8"
+	case ".json":
+		return "application/json"
+	case ".xml":
+		return "application/xml"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	case ".ico":
+		return "image/vnd.microsoft.icon"
+	case ".wasm":
+		return "application/wasm"
+	case ".pdf":
+		return "application/pdf"
+	case ".woff2":
+		return "font/woff2"
+	case ".zip":
+		return "application/zip"
+	}
+	return "application/octet-stream"
+}
