@@ -80,6 +80,10 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 	}
 	defer f.Close()
 
+	if !info.IsDir() && strings.HasSuffix(r.Path, "/") { // a file named as a folder: "/notes.txt/"
+		w.Error(404, "There is no folder at "+r.Path+".")
+		return
+	}
 	if info.IsDir() {
 		if !strings.HasSuffix(r.Path, "/") {
 			// Without the slash, the page's relative links would resolve
@@ -92,15 +96,14 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 			w.Error(301, "The folder is at "+target+".")
 			return
 		}
-		f.Close()
-		name = path.Join(name, "index.html")
+		name = path.Join(name, "index.html") // the folder itself is closed by the defer above
 		if f, info, err = s.open(name); err != nil {
 			w.Error(404, "This folder has no index.html, and folders are not listed.")
 			return
 		}
 		defer f.Close()
 	}
-	if !info.Mode().IsRegular() {
+	if !info.Mode().IsRegular() { // no devices, sockets or pipes
 		w.Error(404, "There is no file at "+r.Path+".")
 		return
 	}

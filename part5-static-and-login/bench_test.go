@@ -1,0 +1,145 @@
+package main
+
+// Benchmarks beside the same workload on Go's net/http. Run them with
+//
+//	go test -run '^$' -bench . -benchmem ./part4-httpserver
+//
+// docs/part4-httpserver.md has the figures.
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// benchRequest is what curl sends, plus two fields a browser would add.
+const benchRequest = "GET /index.html?lang=en HTTP/1.1\r\n" +
+	"Host: localhost:8888\r\n" +
+	"User-Agent: curl/8.5.0\r\n" +
+	"Accept: */*\r\n" +
+	"Accept-Encoding: gzip, deflate\r\n" +
+	"Accept-Language: en-GB,en;q=0.9\r\n" +
+	"\r\n"
+
+func BenchmarkReadRequest(b *testing.B) {
+	b.Run("part4", func(b *testing.B) {
+		src := strings.NewReader(benchRequest)
+		br := bufio.NewReader(src)
+		var head []byte
+		b.ReportAllocs()
+		b.SetBytes(int64(len(benchRequest)))
+		for b.Loop() {
+			src.Reset(benchRequest)
+			br.Reset(src)
+			var err error
+			if _, head, err = readRequest(br, head); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("net-http", func(b *testing.B) {
+		src := strings.NewReader(benchRequest)
+		br := bufio.NewReader(src)
+		b.ReportAllocs()
+		b.SetBytes(int64(len(benchRequest)))
+		for b.Loop() {
+			src.Reset(benchRequest)
+			br.Reset(src)
+			if _, err := http.ReadRequest(br); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkKeepAliveGET measures requests per second end to end: clients on
+// kept-alive connections send GET / and read the whole response, one at a
+// time per connection, over loopback TCP. Both servers send the same page.
+func BenchmarkKeepAliveGET(b *testing.B) {
+	b.Run("part4", func(b *testing.B) {
+		ln := benchListen(b)
+		srv := &TCPServer{Handler: &HelloHandler{Log: io.Discard}}
+		go srv.Serve(ln)
+		defer srv.Shutdown()
+		benchGET(b, ln.Addr().String())
+	})
+	b.Run("net-http", func(b *testing.B) {
+		ln := benchListen(b)
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/" {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, helloPage)
+		})}
+		go srv.Serve(ln)
+		defer srv.Close()
+		benchGET(b, ln.Addr().String())
+	})
+}
+
+func benchListen(b *testing.B) net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ln
+}
+
+// benchGET runs GET / from parallel clients, each on its own connection.
+func benchGET(b *testing.B, addr string) {
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer conn.Close()
+		br := bufio.NewReader(conn)
+		req := []byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		for pb.Next() {
+			if _, err := conn.Write(req); err != nil {
+				b.Error(err)
+				return
+			}
+			if err := readBenchResponse(br); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// readBenchResponse reads one response framed by Content-Length and checks
+// that it is a 200.
+func readBenchResponse(br *bufio.Reader) error {
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return err
+	}
+	if !bytes.HasPrefix(line, []byte("HTTP/1.1 200 ")) {
+		return io.ErrUnexpectedEOF
+	}
+	length := -1
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		if len(line) <= 2 {
+			break
+		}
+		if name, value, ok := bytes.Cut(line, []byte(":")); ok && bytes.EqualFold(name, []byte("Content-Length")) {
+			length, _ = strconv.Atoi(string(bytes.TrimSpace(value)))
+		}
+	}
+	_, err = br.Discard(length)
+	return err
+}

@@ -1,0 +1,518 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// handlerFunc lets a function be a Handler.
+type handlerFunc func(w *ResponseWriter, r *Request)
+
+func (f handlerFunc) ServeHTTP(w *ResponseWriter, r *Request) { f(w, r) }
+
+// startTCPServer serves h on a free port of 127.0.0.1 until the test ends.
+// configure, if not nil, can set the server's timeouts first.
+func startTCPServer(t *testing.T, h Handler, configure func(*TCPServer)) (string, *TCPServer) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &TCPServer{Handler: h}
+	if configure != nil {
+		configure(srv)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	t.Cleanup(func() {
+		srv.Shutdown()
+		<-done
+	})
+	return ln.Addr().String(), srv
+}
+
+// startHello serves the application and returns the address and its log.
+func startHello(t *testing.T) (string, *syncBuffer) {
+	log := new(syncBuffer)
+	addr, _ := startTCPServer(t, &HelloHandler{Log: log}, nil)
+	return addr, log
+}
+
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(10 * time.Second)) // fail, don't hang
+	return conn
+}
+
+// exchange sends raw on a new connection and returns all that the server
+// sends until it closes the connection, with every Date value replaced by X.
+func exchange(t *testing.T, addr, raw string) string {
+	t.Helper()
+	conn := dial(t, addr)
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("reading the responses to %q: %v", raw, err)
+	}
+	return dateValue.ReplaceAllString(string(got), "Date: X\r\n")
+}
+
+var dateValue = regexp.MustCompile(`Date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT\r\n`)
+
+const helloHead = "HTTP/1.1 200 OK\r\nDate: X\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 217\r\n"
+
+func TestExchanges(t *testing.T) {
+	get := "GET / HTTP/1.1\r\nHost: h\r\n\r\n"
+	getClose := "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+	closeHello := helloHead + "Connection: close\r\n\r\n" + helloPage
+	smuggled := "GET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n"
+	notFound := "HTTP/1.1 404 Not Found\r\nDate: X\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 174\r\n"
+	tests := []struct {
+		name      string
+		send      string
+		want      string
+		wantLines string // request lines the handler saw
+	}{
+		{
+			name:      "Connection: close",
+			send:      getClose,
+			want:      closeHello,
+			wantLines: "GET / HTTP/1.1\n",
+		},
+		{
+			name:      "keep-alive: two requests on one connection",
+			send:      get + getClose,
+			want:      helloHead + "\r\n" + helloPage + closeHello,
+			wantLines: "GET / HTTP/1.1\nGET / HTTP/1.1\n",
+		},
+		{
+			name: "pipelined requests answered in order",
+			send: "GET /a HTTP/1.1\r\nHost: h\r\n\r\n" + get + "GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+			want: notFound + "\r\n" + notFoundPage("/a") +
+				helloHead + "\r\n" + helloPage +
+				notFound + "Connection: close\r\n\r\n" + notFoundPage("/b"),
+			wantLines: "GET /a HTTP/1.1\nGET / HTTP/1.1\nGET /b HTTP/1.1\n",
+		},
+		{
+			name:      "HEAD: GET's head, no body",
+			send:      "HEAD / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+			want:      helloHead + "Connection: close\r\n\r\n",
+			wantLines: "HEAD / HTTP/1.1\n",
+		},
+		{
+			name:      "HTTP/1.0 closes",
+			send:      "GET / HTTP/1.0\r\n\r\n",
+			want:      closeHello,
+			wantLines: "GET / HTTP/1.0\n",
+		},
+		{
+			name:      "HTTP/1.0 keep-alive is kept",
+			send:      "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n",
+			want:      helloHead + "Connection: keep-alive\r\n\r\n" + helloPage + closeHello,
+			wantLines: "GET / HTTP/1.0\nGET / HTTP/1.0\n",
+		},
+		{
+			name: "405 with Allow",
+			send: "DELETE / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+			want: "HTTP/1.1 405 Method Not Allowed\r\nDate: X\r\nAllow: GET, HEAD\r\nContent-Type: text/html; charset=utf-8\r\n" +
+				withLength(appendErrorPage(nil, 405, "DELETE is not allowed on /."), "Connection: close\r\n"),
+			wantLines: "DELETE / HTTP/1.1\n",
+		},
+		{
+			name: "an unread body is skipped, not parsed as the next request",
+			// The body looks like a request: if the server lost track of the
+			// framing, it would answer GET /smuggled.
+			send:      fmt.Sprintf("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n%s", len(smuggled), smuggled) + getClose,
+			want:      notFound + "\r\n" + notFoundPage("/x") + closeHello,
+			wantLines: "POST /x HTTP/1.1\nGET / HTTP/1.1\n",
+		},
+		{
+			name:      "absolute-form target",
+			send:      "GET http://localhost:8888/ HTTP/1.1\r\nHost: localhost:8888\r\nConnection: close\r\n\r\n",
+			want:      closeHello,
+			wantLines: "GET http://localhost:8888/ HTTP/1.1\n",
+		},
+		{
+			name:      "head in many small writes",
+			send:      getClose, // see TestSmallWrites
+			want:      closeHello,
+			wantLines: "GET / HTTP/1.1\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr, log := startHello(t)
+			if diff := cmp.Diff(tt.want, exchange(t, addr, tt.send)); diff != "" {
+				t.Errorf("responses (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantLines, log.String()); diff != "" {
+				t.Errorf("requests handled (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// withLength returns the rest of a response head from Content-Length on,
+// then the body: "Content-Length: N\r\n" + more + "\r\n" + body.
+func withLength(body []byte, more string) string {
+	return fmt.Sprintf("Content-Length: %d\r\n%s\r\n%s", len(body), more, body)
+}
+
+func notFoundPage(path string) string {
+	return string(appendErrorPage(nil, 404, "There is nothing at "+path+"."))
+}
+
+func TestSmallWrites(t *testing.T) {
+	addr, _ := startHello(t)
+	conn := dial(t, addr)
+	for _, piece := range []string{"GE", "T / HT", "TP/1.1\r", "\nHost: h\r\nConn", "ection: close\r\n", "\r", "\n"} {
+		if _, err := io.WriteString(conn, piece); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(helloHead+"Connection: close\r\n\r\n"+helloPage, dateValue.ReplaceAllString(string(got), "Date: X\r\n")); diff != "" {
+		t.Errorf("response (-want +got):\n%s", diff)
+	}
+}
+
+// TestMalformedOverSocket sends every malformed request of request_test.go:
+// each gets its status, an HTML page naming it and "Connection: close", the
+// connection closes, and the server still answers the next client.
+func TestMalformedOverSocket(t *testing.T) {
+	addr, log := startHello(t)
+	for _, tt := range malformedRequests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := dial(t, addr)
+			if _, err := io.WriteString(conn, tt.raw); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("reading the response: %v", err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title := fmt.Sprintf("<title>%d %s</title>", tt.status, StatusText(tt.status))
+			// ReadResponse turns "Connection: close" into resp.Close.
+			got := []any{resp.StatusCode, resp.Close, resp.Header.Get("Content-Type"), bytes.Contains(body, []byte(title))}
+			want := []any{tt.status, true, "text/html; charset=utf-8", true}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("status, Connection, Content-Type, title in page (-want +got):\n%s\n%s", diff, body)
+			}
+			if rest, err := io.ReadAll(br); len(rest) != 0 || err != nil {
+				t.Errorf("after the response: %q, %v; want the connection closed", rest, err)
+			}
+		})
+	}
+	if got := log.String(); got != "" {
+		t.Errorf("the handler saw malformed requests:\n%s", got)
+	}
+	if got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
+		t.Errorf("after the malformed requests, GET / = %q", got)
+	}
+}
+
+// TestStalledClients: hundreds of clients that connect and send nothing, or
+// half a request, do not delay a normal request.
+func TestStalledClients(t *testing.T) {
+	addr, _ := startHello(t)
+	for i := range 200 {
+		conn := dial(t, addr)
+		if i%2 == 1 {
+			io.WriteString(conn, "GET / HTTP/1.1\r\nHost: h\r\nX-Slow: ")
+		}
+	}
+	got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	if diff := cmp.Diff(helloHead+"Connection: close\r\n\r\n"+helloPage, got); diff != "" {
+		t.Errorf("response with 200 stalled clients connected (-want +got):\n%s", diff)
+	}
+}
+
+// TestTimeouts uses short timeouts: an idle client is closed without a word,
+// a client that stops half-way through its head gets 408.
+func TestTimeouts(t *testing.T) {
+	const timeout = 100 * time.Millisecond
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) {
+		s.IdleTimeout, s.ReadTimeout = timeout, timeout
+	})
+	tests := []struct {
+		name, send, want string
+	}{
+		{"idle new connection", "", ""},
+		{"idle after a request", "GET / HTTP/1.1\r\nHost: h\r\n\r\n", helloHead + "\r\n" + helloPage},
+		{"stalled head", "GET / HTTP/1.1\r\nHost: h\r\n", "HTTP/1.1 408 Request Timeout\r\n"},
+		{"stalled body", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc", "HTTP/1.1 405 Method Not Allowed\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := exchange(t, addr, tt.send) // returns once the server closes
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("got %q, want it to start with %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestShutdown: an idle keep-alive connection is closed at once, a request in
+// flight is answered with "Connection: close", then Serve returns.
+func TestShutdown(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	hello := &HelloHandler{Log: io.Discard}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &TCPServer{Handler: handlerFunc(func(w *ResponseWriter, r *Request) {
+		if r.Path == "/slow" {
+			close(entered)
+			<-release
+		}
+		hello.ServeHTTP(w, r)
+	})}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	addr := ln.Addr().String()
+
+	idle := dial(t, addr)
+	io.WriteString(idle, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	idleBr := bufio.NewReader(idle)
+	if resp, err := http.ReadResponse(idleBr, nil); err != nil {
+		t.Fatal(err)
+	} else {
+		io.Copy(io.Discard, resp.Body)
+	}
+
+	busy := dial(t, addr)
+	io.WriteString(busy, "GET /slow HTTP/1.1\r\nHost: h\r\n\r\n")
+	<-entered
+	srv.Shutdown()
+
+	if rest, err := io.ReadAll(idleBr); len(rest) != 0 || err != nil {
+		t.Errorf("idle connection after Shutdown: %q, %v; want it closed", rest, err)
+	}
+	close(release)
+	raw, err := io.ReadAll(busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy.Close()
+	got := dateValue.ReplaceAllString(string(raw), "Date: X\r\n")
+	want := "HTTP/1.1 404 Not Found\r\nDate: X\r\nContent-Type: text/html; charset=utf-8\r\n" +
+		withLength([]byte(notFoundPage("/slow")), "Connection: close\r\n")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("request in flight (-want +got):\n%s", diff)
+	}
+	if err := <-served; !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Serve() = %v, want net.ErrClosed", err)
+	}
+}
+
+func TestHandlerPanic(t *testing.T) {
+	var logged syncBuffer
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	hello := &HelloHandler{Log: io.Discard}
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		if r.Path == "/panic" {
+			panic("boom")
+		}
+		hello.ServeHTTP(w, r)
+	}), nil)
+
+	got := exchange(t, addr, "GET /panic HTTP/1.1\r\nHost: h\r\n\r\n")
+	want := "HTTP/1.1 500 Internal Server Error\r\nDate: X\r\nContent-Type: text/html; charset=utf-8\r\n" +
+		withLength(appendErrorPage(nil, 500, "The server hit an error while answering this request."), "Connection: close\r\n")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("response to a panicking handler (-want +got):\n%s", diff)
+	}
+	if got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
+		t.Errorf("next request got %q", got)
+	}
+	if !strings.Contains(logged.String(), "panic serving GET /panic") {
+		t.Errorf("log = %q, want the panic", logged.String())
+	}
+}
+
+// echo answers with the request body. It reads the body before it answers:
+// a response streamed while more than maxDrainBytes of the body are unread
+// says "Connection: close", since the server cannot promise to skip the rest.
+var echo = handlerFunc(func(w *ResponseWriter, r *Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		w.Error(400, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", fmt.Sprint(len(body))) // streamed, not buffered
+	w.Write(body)
+})
+
+// TestDeclaredLength: a handler that sets Content-Length streams its body.
+// HEAD gets the declared length without the body; a body cut short closes
+// the connection, so the client never reads the next response as its rest.
+func TestDeclaredLength(t *testing.T) {
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", "5")
+		switch r.Path {
+		case "/full":
+			io.WriteString(w, "12345")
+		case "/short":
+			io.WriteString(w, "12")
+		}
+	}), nil)
+	head := "HTTP/1.1 200 OK\r\nDate: X\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n"
+	tests := []struct{ name, send, want string }{
+		{"GET", "GET /full HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", head + "Connection: close\r\n\r\n12345"},
+		{"HEAD, then keep-alive", "HEAD /full HTTP/1.1\r\nHost: h\r\n\r\nGET /full HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+			head + "\r\n" + head + "Connection: close\r\n\r\n12345"},
+		{"HEAD of a handler that writes nothing", "HEAD /none HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", head + "Connection: close\r\n\r\n"},
+		{"body cut short closes", "GET /short HTTP/1.1\r\nHost: h\r\n\r\nGET /full HTTP/1.1\r\nHost: h\r\n\r\n", head + "\r\n12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, exchange(t, addr, tt.send)); diff != "" {
+				t.Errorf("responses (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExpectContinue(t *testing.T) {
+	addr, _ := startTCPServer(t, echo, nil)
+	conn := dial(t, addr)
+	io.WriteString(conn, "PUT /f HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+	br := bufio.NewReader(conn)
+	interim := make([]byte, len("HTTP/1.1 100 Continue\r\n\r\n"))
+	if _, err := io.ReadFull(br, interim); err != nil || string(interim) != "HTTP/1.1 100 Continue\r\n\r\n" {
+		t.Fatalf("before the body, got %q, %v; want 100 Continue", interim, err)
+	}
+	io.WriteString(conn, "hello")
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != "hello" {
+		t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, "hello")
+	}
+}
+
+// TestNetHTTPClient uses Go's own client: statuses, bodies, a large upload,
+// and every request on one kept-alive connection.
+func TestNetHTTPClient(t *testing.T) {
+	mux := handlerFunc(func(w *ResponseWriter, r *Request) {
+		if r.Path == "/echo" {
+			echo(w, r)
+			return
+		}
+		(&HelloHandler{Log: io.Discard}).ServeHTTP(w, r)
+	})
+	addr, _ := startTCPServer(t, mux, nil)
+	var dials atomic.Int32
+	client := &http.Client{Transport: &http.Transport{
+		Dial: func(network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return net.Dial(network, addr)
+		},
+	}}
+	big := bytes.Repeat([]byte("0123456789abcdef"), maxBodyBytes/16)
+	tests := []struct {
+		method, path string
+		body         []byte
+		wantStatus   int
+		wantBody     string
+	}{
+		{"GET", "/", nil, 200, helloPage},
+		{"HEAD", "/", nil, 200, ""},
+		{"GET", "/missing", nil, 404, notFoundPage("/missing")},
+		{"POST", "/", []byte("ignored"), 405, string(appendErrorPage(nil, 405, "POST is not allowed on /."))},
+		{"POST", "/echo", []byte("small"), 200, "small"},
+		{"PUT", "/echo", big, 200, string(big)},
+		{"GET", "/", nil, 200, helloPage},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(tt.method, "http://"+addr+tt.path, bytes.NewReader(tt.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tt.method, tt.path, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tt.wantStatus || string(body) != tt.wantBody {
+			t.Errorf("%s %s = %d %.40q, want %d %.40q", tt.method, tt.path, resp.StatusCode, body, tt.wantStatus, tt.wantBody)
+		}
+	}
+	if n := dials.Load(); n != 1 {
+		t.Errorf("the client dialled %d times, want 1: every request on one kept-alive connection", n)
+	}
+}
+
+// TestConcurrentClients: many clients, each with several requests on one
+// connection, all answered; run with -race.
+func TestConcurrentClients(t *testing.T) {
+	addr, _ := startHello(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(conn, strings.Repeat("GET / HTTP/1.1\r\nHost: h\r\n\r\n", 9)+"GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+			got, err := io.ReadAll(conn)
+			if n := strings.Count(string(got), "HTTP/1.1 200 OK"); err != nil || n != 10 {
+				errs <- fmt.Errorf("got %d responses, %v; want 10", n, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
