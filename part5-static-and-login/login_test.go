@@ -1,0 +1,269 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// startApp serves the whole application (API and embedded site) with the
+// demo credentials, and returns its address and access log.
+func startApp(t *testing.T) (string, *syncBuffer) {
+	t.Helper()
+	files, err := openSite("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := new(syncBuffer)
+	addr, _ := startTCPServer(t, &Router{API: NewLoginAPI("demo", "gopher"), Files: files}, func(s *TCPServer) {
+		s.AccessLog = log
+	})
+	return addr, log
+}
+
+// call sends one request with a body and returns status, Allow, and body.
+func call(t *testing.T, addr, method, path, contentType, body string, fields ...string) (int, string, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for _, f := range fields {
+		name, value, _ := strings.Cut(f, ": ")
+		req.Header.Add(name, value)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header.Get("Allow"), string(got)
+}
+
+func TestLoginAPI(t *testing.T) {
+	addr, _ := startApp(t)
+	const json = "application/json"
+	good := `{"username": "demo", "password": "gopher"}`
+	tests := []struct {
+		name                    string
+		method, path, ctype, in string
+		fields                  []string
+		status                  int
+		allow                   string
+		out                     string
+	}{
+		{"success", "POST", "/api/login", json, good, nil, 200, "", `{"message":"success","code":0}`},
+		{"JSON with a charset", "POST", "/api/login", "application/json; charset=utf-8", good, nil, 200, "", `{"message":"success","code":0}`},
+		{"unknown fields are ignored", "POST", "/api/login", json, `{"username":"demo","password":"gopher","remember":true}`, nil, 200, "", `{"message":"success","code":0}`},
+		{"wrong password", "POST", "/api/login", json, `{"username":"demo","password":"gopher!"}`, nil, 401, "", `{"message":"Wrong username or password.","code":-1}`},
+		{"wrong user", "POST", "/api/login", json, `{"username":"Demo","password":"gopher"}`, nil, 401, "", `{"message":"Wrong username or password.","code":-1}`},
+		{"empty strings", "POST", "/api/login", json, `{"username":"","password":""}`, nil, 401, "", `{"message":"Wrong username or password.","code":-1}`},
+		{"no password", "POST", "/api/login", json, `{"username":"demo"}`, nil, 400, "", `{"message":"The JSON object needs \"username\" and \"password\".","code":-1}`},
+		{"no username", "POST", "/api/login", json, `{"password":"gopher"}`, nil, 400, "", `{"message":"The JSON object needs \"username\" and \"password\".","code":-1}`},
+		{"null password", "POST", "/api/login", json, `{"username":"demo","password":null}`, nil, 400, "", `{"message":"The JSON object needs \"username\" and \"password\".","code":-1}`},
+		{"password not a string", "POST", "/api/login", json, `{"username":"demo","password":42}`, nil, 400, "", `{"message":"The body is not one JSON object.","code":-1}`},
+		{"malformed JSON", "POST", "/api/login", json, `{"username": "demo",`, nil, 400, "", `{"message":"The body is not one JSON object.","code":-1}`},
+		{"two objects", "POST", "/api/login", json, good + good, nil, 400, "", `{"message":"The body is not one JSON object.","code":-1}`},
+		{"an array", "POST", "/api/login", json, `["demo","gopher"]`, nil, 400, "", `{"message":"The body is not one JSON object.","code":-1}`},
+		{"empty body", "POST", "/api/login", json, ``, nil, 400, "", `{"message":"The body is not one JSON object.","code":-1}`},
+		{"a form", "POST", "/api/login", "application/x-www-form-urlencoded", "username=demo&password=gopher", nil, 415, "", `{"message":"Send the credentials as application/json.","code":-1}`},
+		{"text/plain", "POST", "/api/login", "text/plain", good, nil, 415, "", `{"message":"Send the credentials as application/json.","code":-1}`},
+		{"no Content-Type", "POST", "/api/login", "", good, nil, 415, "", `{"message":"Send the credentials as application/json.","code":-1}`},
+		{"body over 4 KiB", "POST", "/api/login", json, `{"username":"demo","password":"` + strings.Repeat("x", 5000) + `"}`, nil, 413, "", `{"message":"The request body is too large.","code":-1}`},
+		{"GET login", "GET", "/api/login", "", "", nil, 405, "POST", `{"message":"GET is not allowed on /api/login.","code":-1}`},
+		{"PUT login", "PUT", "/api/login", json, good, nil, 405, "POST", `{"message":"PUT is not allowed on /api/login.","code":-1}`},
+		{"me without a session", "GET", "/api/me", "", "", nil, 401, "", `{"message":"Not logged in.","code":-1}`},
+		{"me with a made-up session", "GET", "/api/me", "", "", []string{"Cookie: session=AAAAAAAAAAAAAAAAAAAAAAAAAA"}, 401, "", `{"message":"Not logged in.","code":-1}`},
+		{"POST me", "POST", "/api/me", json, "{}", nil, 405, "GET, HEAD", `{"message":"POST is not allowed on /api/me.","code":-1}`},
+		{"logout without a session", "POST", "/api/logout", "", "", nil, 200, "", `{"message":"logged out","code":0}`},
+		{"GET logout", "GET", "/api/logout", "", "", nil, 405, "POST", `{"message":"GET is not allowed on /api/logout.","code":-1}`},
+		{"unknown endpoint", "GET", "/api/users", "", "", nil, 404, "", `{"message":"There is no API endpoint /api/users.","code":-1}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, allow, out := call(t, addr, tt.method, tt.path, tt.ctype, tt.in, tt.fields...)
+			got := []any{status, allow, out}
+			want := []any{tt.status, tt.allow, tt.out + "\n"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s %s %.60q: status, Allow, body (-want +got):\n%s", tt.method, tt.path, tt.in, diff)
+			}
+		})
+	}
+}
+
+// TestSessionRoundTrip logs in, asks who is logged in, logs out and asks
+// again, with Go's own client and a cookie jar, as a browser would.
+func TestSessionRoundTrip(t *testing.T) {
+	addr, log := startApp(t)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar}
+	base := "http://" + addr
+
+	resp, err := client.Post(base+"/api/login", "application/json", strings.NewReader(`{"username":"demo","password":"gopher"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookies := resp.Cookies()
+	if len(cookies) != 1 {
+		t.Fatalf("login set %d cookies, want 1", len(cookies))
+	}
+	c := cookies[0]
+	gotCookie := []any{c.Name, len(c.Value), c.Path, c.HttpOnly, c.SameSite, c.MaxAge}
+	wantCookie := []any{"session", 26, "/", true, http.SameSiteStrictMode, 3600}
+	if diff := cmp.Diff(wantCookie, gotCookie); diff != "" {
+		t.Errorf("session cookie: name, length, Path, HttpOnly, SameSite, Max-Age (-want +got):\n%s", diff)
+	}
+
+	me := func() (int, string) {
+		resp, err := client.Get(base + "/api/me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := me(); status != 200 || body != `{"user":"demo"}`+"\n" {
+		t.Errorf("after login, /api/me = %d %q, want 200 %q", status, body, `{"user":"demo"}`)
+	}
+	resp, err = client.Post(base+"/api/logout", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(jar.Cookies(resp.Request.URL)) != 0 {
+		t.Errorf("after logout the jar still holds %v", jar.Cookies(resp.Request.URL))
+	}
+	if status, _ := me(); status != 401 {
+		t.Errorf("after logout, /api/me = %d, want 401", status)
+	}
+	// The old token is forgotten by the server too, not only by the client.
+	status, _, _ := call(t, addr, "GET", "/api/me", "", "", "Cookie: session="+c.Value)
+	if status != 401 {
+		t.Errorf("the logged-out token still works: /api/me = %d, want 401", status)
+	}
+	if strings.Contains(log.String(), "gopher") {
+		t.Errorf("the password is in the access log:\n%s", log)
+	}
+}
+
+func TestSessionTokensDiffer(t *testing.T) {
+	s := NewSessions(time.Now)
+	seen := make(map[string]bool)
+	for range 1000 {
+		token, err := s.Create("demo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[token] || len(token) != 26 {
+			t.Fatalf("token %q: repeated or not 26 characters (128 bits)", token)
+		}
+		seen[token] = true
+	}
+}
+
+func TestSessionsExpire(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	s := NewSessions(func() time.Time { return now })
+	token, err := s.Create("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(sessionTTL - time.Second)
+	if user, ok := s.Lookup(token); !ok || user != "demo" {
+		t.Errorf("just before expiry: Lookup = %q, %v; want demo, true", user, ok)
+	}
+	now = now.Add(time.Second)
+	if user, ok := s.Lookup(token); ok {
+		t.Errorf("at expiry: Lookup = %q, %v; want the session gone", user, ok)
+	}
+}
+
+// TestSessionsBounded: past maxSessions live sessions a login is refused,
+// and expired ones make room again.
+func TestSessionsBounded(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	s := NewSessions(func() time.Time { return now })
+	for i := range maxSessions {
+		if _, err := s.Create("demo"); err != nil {
+			t.Fatalf("session %d: %v", i, err)
+		}
+	}
+	if _, err := s.Create("demo"); err != errTooManySessions {
+		t.Errorf("session %d: error %v, want %v", maxSessions+1, err, errTooManySessions)
+	}
+	now = now.Add(sessionTTL)
+	if _, err := s.Create("demo"); err != nil {
+		t.Errorf("after the others expired: %v", err)
+	}
+}
+
+func TestCookieValue(t *testing.T) {
+	tests := []struct {
+		fields []string
+		want   string
+	}{
+		{nil, ""},
+		{[]string{"session=abc"}, "abc"},
+		{[]string{"theme=dark; session=abc; lang=en"}, "abc"},
+		{[]string{"theme=dark", "session=xyz"}, "xyz"},
+		{[]string{"mysession=abc"}, ""},
+		{[]string{"session"}, ""},
+	}
+	for _, tt := range tests {
+		r := &Request{}
+		for _, f := range tt.fields {
+			r.Header.Add("Cookie", f)
+		}
+		if got := cookieValue(r, "session"); got != tt.want {
+			t.Errorf("cookieValue(%q) = %q, want %q", tt.fields, got, tt.want)
+		}
+	}
+}
+
+// TestAccessLog: one Common Log Format line per response, refused requests
+// included.
+func TestAccessLog(t *testing.T) {
+	addr, log := startApp(t)
+	exchange(t, addr, "GET /style.css HTTP/1.1\r\nHost: h\r\n\r\nHEAD / HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.0\r\n\r\n")
+	exchange(t, addr, "GET / HTTP/1.1\r\nHost : h\r\n\r\n")
+	lines := strings.SplitAfter(log.String(), "\n")
+	lines = lines[:len(lines)-1]
+	var got []string
+	for _, line := range lines {
+		if !commonLogLine.MatchString(line) {
+			t.Errorf("not a Common Log Format line: %q", line)
+		}
+		_, rest, _ := strings.Cut(line, "] ")
+		got = append(got, rest)
+	}
+	files, _ := openSite("")
+	css, _ := files.FS.Open("style.css")
+	info, _ := css.Stat()
+	want := []string{
+		fmt.Sprintf("\"GET /style.css HTTP/1.1\" 200 %d\n", info.Size()),
+		"\"HEAD / HTTP/1.1\" 200 -\n",
+		fmt.Sprintf("\"GET /nope HTTP/1.0\" 404 %d\n", len(appendErrorPage(nil, 404, "There is no file at /nope."))),
+		fmt.Sprintf("\"-\" 400 %d\n", len(appendErrorPage(nil, 400, "A field name is followed by whitespace before its colon."))),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("access log (-want +got):\n%s", diff)
+	}
+}
