@@ -4,7 +4,7 @@ package main
 //
 //	go test -run '^$' -bench . -benchmem ./part4-httpserver
 //
-// docs/part4-httpserver.md has the figures.
+// docs/part4-httpserver.md and docs/part5-static-and-login.md have the figures.
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,6 +96,11 @@ func benchListen(b *testing.B) net.Listener {
 
 // benchGET runs GET / from parallel clients, each on its own connection.
 func benchGET(b *testing.B, addr string) {
+	benchGETPath(b, addr, "/")
+}
+
+// benchGETPath runs GET path from parallel clients, each on its own connection.
+func benchGETPath(b *testing.B, addr, path string) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		conn, err := net.Dial("tcp", addr)
@@ -103,7 +110,7 @@ func benchGET(b *testing.B, addr string) {
 		}
 		defer conn.Close()
 		br := bufio.NewReader(conn)
-		req := []byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		req := []byte("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
 		for pb.Next() {
 			if _, err := conn.Write(req); err != nil {
 				b.Error(err)
@@ -140,6 +147,51 @@ func readBenchResponse(br *bufio.Reader) error {
 			length, _ = strconv.Atoi(string(bytes.TrimSpace(value)))
 		}
 	}
-	_, err = br.Discard(length)
+	_, err = io.CopyBuffer(struct{ io.Writer }{io.Discard}, io.LimitReader(br, int64(length)), discardBuf[:])
 	return err
+}
+
+// discardBuf is where benchmark clients drop response bodies: large, so that
+// the client's reads are not what is measured. Clients share it; nobody
+// reads what is in it.
+var discardBuf [256 << 10]byte
+
+// BenchmarkStaticFile serves a small and a large file from a folder,
+// beside net/http's FileServer on the same files.
+func BenchmarkStaticFile(b *testing.B) {
+	root := b.TempDir()
+	sizes := []struct {
+		name string
+		size int
+	}{
+		{"small-1KiB", 1 << 10},
+		{"large-16MiB", 16 << 20},
+	}
+	for _, sz := range sizes {
+		if err := os.WriteFile(filepath.Join(root, sz.name+".css"), bytes.Repeat([]byte("x"), sz.size), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, sz := range sizes {
+		b.Run(sz.name+"/part5", func(b *testing.B) {
+			files, err := openSite(root)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ln := benchListen(b)
+			srv := &TCPServer{Handler: files}
+			go srv.Serve(ln)
+			defer srv.Shutdown()
+			b.SetBytes(int64(sz.size))
+			benchGETPath(b, ln.Addr().String(), "/"+sz.name+".css")
+		})
+		b.Run(sz.name+"/net-http", func(b *testing.B) {
+			ln := benchListen(b)
+			srv := &http.Server{Handler: http.FileServer(http.Dir(root))}
+			go srv.Serve(ln)
+			defer srv.Close()
+			b.SetBytes(int64(sz.size))
+			benchGETPath(b, ln.Addr().String(), "/"+sz.name+".css")
+		})
+	}
 }
