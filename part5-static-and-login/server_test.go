@@ -260,6 +260,26 @@ func TestStalledClients(t *testing.T) {
 	}
 }
 
+// TestMaxConnections holds maxConnections connections open, then shows that
+// one more gets 503 and is closed, while the others are still served.
+func TestMaxConnections(t *testing.T) {
+	addr, _ := startHello(t)
+	held := make([]net.Conn, maxConnections)
+	for i := range held {
+		held[i] = dial(t, addr)
+	}
+	// The kernel queues connections in order and Serve accepts them in that
+	// order, so the next one is the first over the limit.
+	got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	if want := busyResponse; got != want {
+		t.Errorf("connection %d got %q, want %q", maxConnections+1, got, want)
+	}
+	io.WriteString(held[0], "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	if got, err := io.ReadAll(held[0]); err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 200 OK") {
+		t.Errorf("a held connection got %.30q, %v; want 200", got, err)
+	}
+}
+
 // TestTimeouts uses short timeouts: an idle client is closed without a word,
 // a client that stops half-way through its head gets 408.
 func TestTimeouts(t *testing.T) {
