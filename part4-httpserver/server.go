@@ -11,9 +11,12 @@ import (
 	"time"
 )
 
-// maxConnections bounds the connections served at once. A client over the
-// bound gets 503 Service Unavailable and is closed at once.
-const maxConnections = 1000
+// Bounds on connections. A client over maxConnections gets 503 Service
+// Unavailable; past maxRefusing of those at once, it is simply closed.
+const (
+	maxConnections = 1000 // connections served at once
+	maxRefusing    = 64   // connections being refused with 503 at once
+)
 
 // A Handler answers one HTTP request. The server reads the request before it
 // calls ServeHTTP and sends the response after ServeHTTP returns. ServeHTTP
@@ -35,6 +38,7 @@ type TCPServer struct {
 	listener net.Listener
 	conns    map[*conn]bool // the connections being served: true while idle between requests
 	closing  bool           // set by Shutdown
+	refusing chan struct{}  // a slot per connection being refused with 503
 }
 
 // Serve accepts connections on ln and serves each one in a goroutine of its
@@ -43,7 +47,7 @@ type TCPServer struct {
 // flight to finish and returns the error.
 func (s *TCPServer) Serve(ln net.Listener) error {
 	s.mu.Lock()
-	s.listener, s.conns = ln, make(map[*conn]bool)
+	s.listener, s.conns, s.refusing = ln, make(map[*conn]bool), make(chan struct{}, maxRefusing)
 	s.IdleTimeout = cmp.Or(s.IdleTimeout, defaultIdleTimeout)
 	s.ReadTimeout = cmp.Or(s.ReadTimeout, defaultReadTimeout)
 	s.WriteTimeout = cmp.Or(s.WriteTimeout, defaultWriteTimeout)
@@ -61,7 +65,17 @@ func (s *TCPServer) Serve(ln net.Listener) error {
 		}
 		c := newConn(s, rwc)
 		if !s.track(c) {
-			refuseBusy(rwc)
+			select {
+			case s.refusing <- struct{}{}:
+				inFlight.Add(1)
+				go func() {
+					defer inFlight.Done()
+					defer func() { <-s.refusing }()
+					c.refuseBusy()
+				}()
+			default:
+				rwc.Close() // too busy even to say so
+			}
 			continue
 		}
 		inFlight.Add(1)
@@ -150,8 +164,10 @@ var busyResponse = "HTTP/1.1 503 Service Unavailable\r\n" +
 
 const busyBody = "Too many connections; retry in a moment.\n"
 
-func refuseBusy(rwc net.Conn) {
-	rwc.SetWriteDeadline(time.Now().Add(time.Second))
-	io.WriteString(rwc, busyResponse)
-	rwc.Close()
+// refuseBusy answers a connection over maxConnections with busyResponse and
+// closes it without a reset destroying the answer (see lingeringClose).
+func (c *conn) refuseBusy() {
+	c.rwc.SetWriteDeadline(time.Now().Add(time.Second))
+	io.WriteString(c.rwc, busyResponse)
+	c.lingeringClose()
 }
