@@ -40,6 +40,9 @@ var marker = regexp.MustCompile(`^<!-- (diff|code) ([^>]*?) -->$`)
 const endMarker = "<!-- end -->"
 
 func TestChaptersMatchCode(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed: the chapters' diffs are made with git diff --no-index")
+	}
 	chapters, err := filepath.Glob("*.md")
 	if err != nil {
 		t.Fatal(err)
@@ -122,9 +125,6 @@ func diffFiles(spec string) (string, error) {
 	parts := strings.Fields(dirs)
 	if !ok || len(parts) != 2 || len(strings.Fields(files)) == 0 {
 		return "", fmt.Errorf("diff %q: want \"partA partB: file...\"", spec)
-	}
-	if _, err := exec.LookPath("git"); err != nil {
-		return "", errors.New("the diffs in the chapters are made with git, which is not installed")
 	}
 	var all bytes.Buffer
 	for _, f := range strings.Fields(files) {
