@@ -270,6 +270,13 @@ func (r *Request) parseRequestLine(line string) error {
 	// RFC 9110 §6.2: a 1.x message with x > 1 is read as the highest 1.x we know.
 	r.ProtoMinor = min(int(version[7]-'0'), 1)
 
+	// RFC 9110 §9.3.6: CONNECT asks for a tunnel, with a host:port target
+	// (authority-form). This server is no proxy: 501, before the target,
+	// which would otherwise be refused as 400, misleadingly.
+	if method == "CONNECT" {
+		return &requestError{501, "This server is not a proxy: it does not implement CONNECT."}
+	}
+
 	return r.parseTarget()
 }
 

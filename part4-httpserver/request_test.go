@@ -189,7 +189,7 @@ var malformedRequests = []struct {
 	{"HTTP/3.0", "GET / HTTP/3.0\r\nHost: h\r\n\r\n", 505},
 	{"unknown method", "BREW / HTTP/1.1\r\nHost: h\r\n\r\n", 501},
 	{"methods are case-sensitive", "get / HTTP/1.1\r\nHost: h\r\n\r\n", 501},
-	{"CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 400},
+	{"CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 501},
 	{"target not a path", "GET index.html HTTP/1.1\r\nHost: h\r\n\r\n", 400},
 	{"* without OPTIONS", "GET * HTTP/1.1\r\nHost: h\r\n\r\n", 400},
 	{"fragment in target", "GET /#top HTTP/1.1\r\nHost: h\r\n\r\n", 400},
