@@ -167,8 +167,7 @@ var urlInFirstLine = regexp.MustCompile(`^Serving HTTP on (http://127\.0\.0\.1:[
 // and returns once the listener is open. The child is killed when the test ends.
 func startProgram(t *testing.T, args ...string) *program {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	cmd := programCommand(t, args...)
 	pr, pw := io.Pipe()
 	p := &program{cmd: cmd, stdout: bufio.NewReader(pr), stderr: new(syncBuffer)}
 	cmd.Stdout, cmd.Stderr = pw, p.stderr
@@ -213,11 +212,24 @@ func TestProgram(t *testing.T) {
 	}
 }
 
+// programCommand is this part's main with args, to run in a child process
+// started in an empty folder: the program must not depend on where it starts.
+func programCommand(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0") // no exit delay under -race
+	return cmd
+}
+
 // runProgram runs main with args to its end and returns its exit code and stderr.
 func runProgram(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	cmd := programCommand(t, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()

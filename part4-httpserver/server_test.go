@@ -157,12 +157,6 @@ func TestExchanges(t *testing.T) {
 			want:      closeHello,
 			wantLines: "GET http://localhost:8888/ HTTP/1.1\n",
 		},
-		{
-			name:      "head in many small writes",
-			send:      getClose, // see TestSmallWrites
-			want:      closeHello,
-			wantLines: "GET / HTTP/1.1\n",
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,27 +275,62 @@ func TestMaxConnections(t *testing.T) {
 }
 
 // TestTimeouts uses short timeouts: an idle client is closed without a word,
-// a client that stops half-way through its head gets 408.
+// a client that stops half-way through its head gets 408, and one that stops
+// in the middle of a body is closed after its response.
 func TestTimeouts(t *testing.T) {
 	const timeout = 100 * time.Millisecond
 	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) {
 		s.IdleTimeout, s.ReadTimeout = timeout, timeout
 	})
+	htmlHead := func(status string, fields string) string {
+		return "HTTP/1.1 " + status + "\r\nDate: X\r\n" + fields + "Content-Type: text/html; charset=utf-8\r\n"
+	}
 	tests := []struct {
 		name, send, want string
 	}{
 		{"idle new connection", "", ""},
 		{"idle after a request", "GET / HTTP/1.1\r\nHost: h\r\n\r\n", helloHead + "\r\n" + helloPage},
-		{"stalled head", "GET / HTTP/1.1\r\nHost: h\r\n", "HTTP/1.1 408 Request Timeout\r\n"},
-		{"stalled body", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc", "HTTP/1.1 405 Method Not Allowed\r\n"},
+		{"stalled head", "GET / HTTP/1.1\r\nHost: h\r\n",
+			htmlHead("408 Request Timeout", "") + withLength(appendErrorPage(nil, 408, "The request took too long to arrive."), "Connection: close\r\n")},
+		{"stalled body", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc",
+			htmlHead("405 Method Not Allowed", "Allow: GET, HEAD\r\n") + withLength(appendErrorPage(nil, 405, "POST is not allowed on /."), "")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := exchange(t, addr, tt.send) // returns once the server closes
-			if !strings.HasPrefix(got, tt.want) {
-				t.Errorf("got %q, want it to start with %q", got, tt.want)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("everything sent before the close (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestWriteTimeout: a client that stops reading cannot hold a handler
+// forever. The handler's Write fails once WriteTimeout has passed.
+func TestWriteTimeout(t *testing.T) {
+	const size = 1 << 30 // far more than the socket buffers hold
+	writeErr := make(chan error, 1)
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(size))
+		chunk := make([]byte, 64<<10)
+		for written := 0; written < size; written += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+		writeErr <- nil
+	}), func(s *TCPServer) { s.WriteTimeout = 100 * time.Millisecond })
+
+	conn := dial(t, addr)
+	io.WriteString(conn, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n") // and never read
+	select {
+	case err := <-writeErr:
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("Write to a client that does not read: %v, want a deadline error", err)
+		}
+	case <-time.After(5 * time.Second): // fail rather than hang; WriteTimeout is 100 ms
+		t.Fatal("Write to a client that does not read is still blocked after 5 s")
 	}
 }
 

@@ -65,8 +65,12 @@ var urlInFirstLine = regexp.MustCompile(`^Serving HTTP on (http://127\.0\.0\.1:[
 // and returns once the listener is open. The child is killed when the test ends.
 func startProgram(t *testing.T, args ...string) *program {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	return startCommand(t, programCommand(t, args...))
+}
+
+// startCommand is startProgram for a command already made by programCommand.
+func startCommand(t *testing.T, cmd *exec.Cmd) *program {
+	t.Helper()
 	pr, pw := io.Pipe()
 	p := &program{cmd: cmd, stdout: bufio.NewReader(pr), stderr: new(syncBuffer)}
 	cmd.Stdout, cmd.Stderr = pw, p.stderr
@@ -120,6 +124,33 @@ func TestProgram(t *testing.T) {
 
 var commonLogLine = regexp.MustCompile(`^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "[^"]*" \d{3} (\d+|-)\n$`)
 
+// TestProgramRoot serves a folder given with -root, by an absolute path and
+// by a path relative to where the program starts.
+func TestProgramRoot(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hello.txt"), []byte("hello from -root"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range []string{dir, "."} {
+		t.Run(root, func(t *testing.T) {
+			cmd := programCommand(t, "-addr", "127.0.0.1:0", "-root", root)
+			cmd.Dir = dir
+			p := startCommand(t, cmd)
+			resp, err := http.Get(p.url + "/hello.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			got := []any{resp.StatusCode, resp.Header.Get("Content-Type"), string(body), err}
+			want := []any{200, "text/plain; charset=utf-8", "hello from -root", nil}
+			if diff := cmp.Diff(want, got, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("GET /hello.txt with -root %s: status, type, body, error (-want +got):\n%s", root, diff)
+			}
+		})
+	}
+}
+
 func TestProgramCustomCredentials(t *testing.T) {
 	p := startProgram(t, "-addr", "127.0.0.1:0", "-user", "ada", "-password", "s3cret")
 	resp, err := http.Post(p.url+"/api/login", "application/json", strings.NewReader(`{"username":"ada","password":"s3cret"}`))
@@ -137,11 +168,24 @@ func TestProgramCustomCredentials(t *testing.T) {
 	}
 }
 
+// programCommand is this part's main with args, to run in a child process
+// started in an empty folder: the program must not depend on where it starts.
+func programCommand(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0") // no exit delay under -race
+	return cmd
+}
+
 // runProgram runs main with args to its end and returns its exit code and stderr.
 func runProgram(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0")
+	cmd := programCommand(t, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
