@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -121,7 +120,13 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 	w.Header().Set("Content-Type", contentType(name))
 	w.Header().Set("Content-Length", strconv.FormatInt(info.Size(), 10))
 	if r.Method == "GET" {
-		io.Copy(w, f) // streams: ResponseWriter.ReadFrom, sendfile for *os.File
+		// ReadFrom streams the file: from an *os.File the kernel copies the
+		// bytes to the socket (sendfile). Not io.Copy(w, f): io.Copy prefers
+		// the file's own WriteTo, which in Go 1.24 hands ReadFrom a wrapper
+		// that hides the *os.File, and every byte then passes through a
+		// buffer here. A short body after an error makes the server close
+		// the connection, so there is nothing more to do with the error.
+		w.ReadFrom(f)
 	}
 }
 
