@@ -192,19 +192,52 @@ func notModified(r *Request, modTime time.Time) bool {
 	if len(values) != 1 {
 		return false
 	}
-	since, err := parseHTTPDate(values[0])
+	since, err := parseHTTPDate(values[0], time.Now())
 	return err == nil && !modTime.After(since)
 }
 
-// parseHTTPDate parses the three date formats that RFC 9110 §5.6.7 says a
-// recipient MUST accept: IMF-fixdate, and the obsolete RFC 850 and asctime.
-func parseHTTPDate(v string) (time.Time, error) {
-	for _, layout := range []string{imfFixdate, "Monday, 02-Jan-06 15:04:05 GMT", "Mon Jan _2 15:04:05 2006"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, nil
-		}
+// The obsolete date formats that RFC 9110 §5.6.7 says a recipient MUST
+// still accept, beside IMF-fixdate (response.go).
+const (
+	rfc850Date  = "Monday, 02-Jan-06 15:04:05 GMT" // "Sunday, 06-Nov-94 08:49:37 GMT"
+	asctimeDate = "Mon Jan _2 15:04:05 2006"       // "Sun Nov  6 08:49:37 1994"
+)
+
+// parseHTTPDate parses a date in any of the three formats of RFC 9110
+// §5.6.7. now is when the date is read: an RFC 850 date has a two-digit
+// year, and which century it means depends on it (see rfc850Year).
+func parseHTTPDate(v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(imfFixdate, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(rfc850Date, v); err == nil {
+		return rfc850Year(t, now), nil
+	}
+	if t, err := time.Parse(asctimeDate, v); err == nil {
+		return t, nil
 	}
 	return time.Time{}, errors.New("not an HTTP date")
+}
+
+// rfc850Year moves t, parsed from an RFC 850 date, to the century that RFC
+// 9110 §5.6.7 asks for: a recipient MUST read a two-digit year "that appears
+// to be more than 50 years in the future" as "the most recent year in the
+// past that had the same last two digits". time.Parse cannot know when the
+// date is read, and fixes the century once and for all (69-99 are 19xx, 00-68
+// are 20xx), so "Monday, 01-Jan-74" would be 1974; read in 2026 it is 2074.
+//
+// The rule picks, among the years with t's last two digits, the one that
+// falls in the hundred years that end 50 years after now.
+func rfc850Year(t, now time.Time) time.Time {
+	now = now.UTC()
+	t = t.AddDate(now.Year()-now.Year()%100+t.Year()%100-t.Year(), 0, 0) // now's century
+	switch {
+	case t.After(now.AddDate(50, 0, 0)): // more than 50 years ahead: the century before
+		t = t.AddDate(-100, 0, 0)
+	case !t.After(now.AddDate(-50, 0, 0)): // a century later is at most 50 years ahead
+		t = t.AddDate(100, 0, 0)
+	}
+	return t
 }
 
 // contentType returns the media type of a file by its extension, with

@@ -197,6 +197,8 @@ func TestIfModifiedSince(t *testing.T) {
 		{"later", []string{"If-Modified-Since: Tue, 07 May 2024 00:00:00 GMT"}, 304},
 		{"earlier", []string{"If-Modified-Since: Sun, 05 May 2024 00:00:00 GMT"}, 200},
 		{"RFC 850 date", []string{"If-Modified-Since: Monday, 06-May-24 07:08:09 GMT"}, 304},
+		{"RFC 850 date, year 74 is 2074", []string{"If-Modified-Since: Monday, 01-Jan-74 00:00:00 GMT"}, 304},
+		{"RFC 850 date, year 94 is 1994", []string{"If-Modified-Since: Sunday, 06-Nov-94 08:49:37 GMT"}, 200},
 		{"asctime date", []string{"If-Modified-Since: Mon May  6 07:08:09 2024"}, 304},
 		{"not a date", []string{"If-Modified-Since: yesterday"}, 200},
 		{"If-None-Match wins", []string{"If-Modified-Since: " + lastModified, `If-None-Match: "x"`}, 200},
@@ -211,6 +213,63 @@ func TestIfModifiedSince(t *testing.T) {
 				t.Errorf("304 with body %q, Content-Length %q; want neither", body, resp.Header.Get("Content-Length"))
 			}
 		})
+	}
+}
+
+// TestParseHTTPDate checks the three date formats of RFC 9110 §5.6.7 and how
+// a two-digit RFC 850 year is read: within 50 years after now, or else the
+// most recent such year in the past.
+func TestParseHTTPDate(t *testing.T) {
+	date := func(year int, month time.Month, day, hour, min, sec int) time.Time {
+		return time.Date(year, month, day, hour, min, sec, 0, time.UTC)
+	}
+	now2026 := date(2026, time.May, 6, 12, 0, 0)
+	tests := []struct {
+		in   string
+		now  time.Time
+		want time.Time // zero: an error
+	}{
+		{"Sun, 06 Nov 1994 08:49:37 GMT", now2026, date(1994, time.November, 6, 8, 49, 37)},  // IMF-fixdate
+		{"Sunday, 06-Nov-94 08:49:37 GMT", now2026, date(1994, time.November, 6, 8, 49, 37)}, // RFC 850
+		{"Sun Nov  6 08:49:37 1994", now2026, date(1994, time.November, 6, 8, 49, 37)},       // asctime
+		{"Sun, 06 Nov 2074 08:49:37 GMT", now2026, date(2074, time.November, 6, 8, 49, 37)},
+		{"Mon Jan  1 00:00:00 2074", now2026, date(2074, time.January, 1, 0, 0, 0)},
+
+		// RFC 850 years, read against now2026.
+		{"Wednesday, 06-May-26 12:00:00 GMT", now2026, date(2026, time.May, 6, 12, 0, 0)},
+		{"Saturday, 01-Jan-00 00:00:00 GMT", now2026, date(2000, time.January, 1, 0, 0, 0)},
+		{"Tuesday, 01-Jan-69 00:00:00 GMT", now2026, date(2069, time.January, 1, 0, 0, 0)},
+		{"Monday, 01-Jan-74 00:00:00 GMT", now2026, date(2074, time.January, 1, 0, 0, 0)},
+		{"Wednesday, 06-May-76 12:00:00 GMT", now2026, date(2076, time.May, 6, 12, 0, 0)},   // 50 years ahead: not more
+		{"Thursday, 06-May-76 12:00:01 GMT", now2026, date(1976, time.May, 6, 12, 0, 1)},    // a second more than 50
+		{"Saturday, 01-Jan-77 00:00:00 GMT", now2026, date(1977, time.January, 1, 0, 0, 0)}, // 51 years ahead
+		{"Thursday, 06-May-76 12:00:00 GMT", now2026, date(2076, time.May, 6, 12, 0, 0)},    // 1976's weekday: ignored, the 50 years decide
+		{"Wednesday, 31-Dec-25 23:59:59 GMT", now2026, date(2025, time.December, 31, 23, 59, 59)},
+
+		// The same rule in another century.
+		{"Wednesday, 01-Jan-10 00:00:00 GMT", date(2090, time.January, 1, 0, 0, 0), date(2110, time.January, 1, 0, 0, 0)},
+		{"Tuesday, 01-Jan-41 00:00:00 GMT", date(2090, time.January, 1, 0, 0, 0), date(2041, time.January, 1, 0, 0, 0)},
+		{"Thursday, 01-Jan-99 00:00:00 GMT", date(2090, time.January, 1, 0, 0, 0), date(2099, time.January, 1, 0, 0, 0)},
+		{"Friday, 01-Jan-00 00:00:00 GMT", date(2099, time.December, 31, 0, 0, 0), date(2100, time.January, 1, 0, 0, 0)},
+
+		// Not HTTP dates.
+		{"yesterday", now2026, time.Time{}},
+		{"", now2026, time.Time{}},
+		{"Sun, 06 Nov 1994 08:49:37 UTC", now2026, time.Time{}},
+		{"Sun, 6 Nov 1994 08:49:37 GMT", now2026, time.Time{}},
+		{"Sunday, 06-Nov-1994 08:49:37 GMT", now2026, time.Time{}},
+	}
+	for _, tt := range tests {
+		got, err := parseHTTPDate(tt.in, tt.now)
+		if tt.want.IsZero() {
+			if err == nil {
+				t.Errorf("parseHTTPDate(%q, %v) = %v, want an error", tt.in, tt.now, got)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tt.want) {
+			t.Errorf("parseHTTPDate(%q, %v) = %v, %v; want %v", tt.in, tt.now, got, err, tt.want)
+		}
 	}
 }
 
