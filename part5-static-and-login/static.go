@@ -145,15 +145,26 @@ func (s *StaticFiles) open(name string) (fs.File, fs.FileInfo, error) {
 }
 
 // fileName turns a request path into a name in the served tree, or says
-// why it will not. The path is percent-decoded exactly once: "%2e%2e" is
-// "..", refused; "%252e%252e" is the harmless name "%2e%2e". Then every rule
-// of fs.ValidPath holds: no "." or ".." element, no empty element ("//"), no
-// leading slash. Backslashes and NUL bytes are refused outright, as no file
-// name here needs them and some systems read them as separators or ends.
+// why it will not; the caller answers 400 with the reason. The path is
+// percent-decoded exactly once: "%2e%2e" is "..", refused; "%252e%252e" is
+// the harmless name "%2e%2e". Refused:
+//
+//   - an encoded slash, "%2F" or "%2f". RFC 3986 §2.2: a percent-encoded
+//     reserved character is data, not the delimiter, and no file name holds
+//     a slash. Decoding it into a separator would also serve a path that a
+//     filter in front of this server did not see: one that guards "/sub/"
+//     lets "/sub%2Fpage.html" through.
+//   - a backslash or a NUL byte, raw or encoded, as no file name here needs
+//     them and some systems read them as a separator or as the end.
+//   - what fs.ValidPath refuses: an empty, "." or ".." segment ("//x",
+//     "/sub/..").
 func fileName(p string) (string, error) {
 	decoded, err := url.PathUnescape(p)
 	if err != nil {
 		return "", errors.New("malformed percent-encoding")
+	}
+	if strings.Contains(p, "%2F") || strings.Contains(p, "%2f") {
+		return "", errors.New("an encoded slash (%2F)")
 	}
 	if strings.ContainsAny(decoded, "\\\x00") {
 		return "", errors.New("a backslash or a NUL byte")

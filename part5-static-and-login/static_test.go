@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"html"
 	"io"
 	"net/http"
 	"os"
@@ -301,6 +302,10 @@ func TestTraversal(t *testing.T) {
 		"/" + filepath.ToSlash(root) + "/../secret.txt",
 		"http://h/../secret.txt", // absolute-form target
 		"http://h/%2e%2e/secret.txt",
+		"/sub%2Findex.html", // an encoded slash, even one that stays inside
+		"/sub%2findex.html",
+		"/sub%2F",
+		"/sub%5Cindex.html", // an encoded backslash
 	}
 	if runtime.GOOS != "windows" {
 		targets = append(targets,
@@ -326,6 +331,46 @@ func TestTraversal(t *testing.T) {
 				if len(status) < 2 || (status[1] != "400" && status[1] != "403" && status[1] != "404") {
 					t.Errorf("%s %s = %.40q, want 400, 403 or 404", method, target, raw)
 				}
+			}
+		})
+	}
+}
+
+// TestRefusedPaths pins the exact answer to each kind of path that is not
+// served: 400 for a path that is not a file name at all.
+func TestRefusedPaths(t *testing.T) {
+	addr, _ := startStatic(t)
+	const (
+		badSegment   = `The path is not a file name: an empty, "." or ".." segment.`
+		encodedSlash = "The path is not a file name: an encoded slash (%2F)."
+		backslash    = "The path is not a file name: a backslash or a NUL byte."
+	)
+	tests := []struct {
+		target  string
+		status  int
+		message string
+	}{
+		{"/..", 400, badSegment},
+		{"/sub/..", 400, badSegment},
+		{"/sub//page.html", 400, badSegment},
+		{"/sub%2Findex.html", 400, encodedSlash},
+		{"/sub%2findex.html", 400, encodedSlash},
+		{"/sub%2F", 400, encodedSlash},
+		{"/%2Fsub/", 400, encodedSlash},
+		{"/..%2Fsecret.txt", 400, encodedSlash},
+		{"/sub%5Cindex.html", 400, backslash},
+		{"/sub%5cindex.html", 400, backslash},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			resp, body := get(t, addr, "GET", tt.target)
+			got := []any{resp.StatusCode, strings.Contains(html.UnescapeString(body), tt.message)}
+			if diff := cmp.Diff([]any{tt.status, true}, got); diff != "" {
+				t.Errorf("GET %s: status, page says %q (-want +got):\n%s\npage:\n%s", tt.target, tt.message, diff, body)
+			}
+			resp, body = get(t, addr, "HEAD", tt.target)
+			if resp.StatusCode != tt.status || body != "" {
+				t.Errorf("HEAD %s = %d with %d body bytes, want %d and none", tt.target, resp.StatusCode, len(body), tt.status)
 			}
 		})
 	}
