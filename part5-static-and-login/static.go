@@ -72,6 +72,10 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 		w.Error(400, "The path is not a file name: "+err.Error()+".")
 		return
 	}
+	if hidden(name) {
+		w.Error(404, "There is no file at "+r.Path+".")
+		return
+	}
 	f, info, err := s.open(name)
 	if err != nil {
 		fileError(w, r, err)
@@ -156,8 +160,10 @@ func (s *StaticFiles) open(name string) (fs.File, fs.FileInfo, error) {
 //     lets "/sub%2Fpage.html" through.
 //   - a backslash or a NUL byte, raw or encoded, as no file name here needs
 //     them and some systems read them as a separator or as the end.
-//   - what fs.ValidPath refuses: an empty, "." or ".." segment ("//x",
-//     "/sub/..").
+//   - an empty, "." or ".." segment: "//x", "/sub/..", "/." and "/sub/.".
+//     A browser removes dot-segments before it sends a path (RFC 3986
+//     §5.2.4), so only a hand-made request holds them. The root itself is
+//     "/", and "." in the tree, as fs.ValidPath names it.
 func fileName(p string) (string, error) {
 	decoded, err := url.PathUnescape(p)
 	if err != nil {
@@ -169,14 +175,24 @@ func fileName(p string) (string, error) {
 	if strings.ContainsAny(decoded, "\\\x00") {
 		return "", errors.New("a backslash or a NUL byte")
 	}
-	name := strings.TrimSuffix(strings.TrimPrefix(decoded, "/"), "/")
-	if name == "" {
+	if decoded == "/" {
 		return ".", nil
 	}
-	if !fs.ValidPath(name) {
+	name := strings.TrimSuffix(strings.TrimPrefix(decoded, "/"), "/")
+	if name == "." || !fs.ValidPath(name) {
 		return "", errors.New(`an empty, "." or ".." segment`)
 	}
 	return name, nil
+}
+
+// hidden reports whether name is a dotfile (".env") or lies inside a
+// dot-folder (".git/config"). A site's folder often holds such things beside
+// its pages: version control, secrets, editor state. None is meant to be
+// served, so they get 404, as if absent. There is no exception for
+// "/.well-known/" (RFC 8615): nothing in this server uses it, and a site
+// that needs it, for ACME or security.txt, would allow that one folder.
+func hidden(name string) bool {
+	return name != "." && (strings.HasPrefix(name, ".") || strings.Contains(name, "/."))
 }
 
 // fileError answers a file that could not be opened: 403 where the system

@@ -37,6 +37,11 @@ func makeSite(t *testing.T) string {
 		"sub/page.html":  "<p>page</p>",
 		"empty/.keep":    "",
 		"%2e%2e":         "a file whose name is %2e%2e",
+		// Dotfiles and dot-folders are never served: a leak shows as the secret.
+		".env":                     secret,
+		".git/config":              secret,
+		"sub/.hidden":              secret,
+		".well-known/security.txt": secret,
 	}
 	for name, content := range files {
 		p := filepath.Join(root, filepath.FromSlash(name))
@@ -306,6 +311,22 @@ func TestTraversal(t *testing.T) {
 		"/sub%2findex.html",
 		"/sub%2F",
 		"/sub%5Cindex.html", // an encoded backslash
+		"/.",                // "." segments: refused like ".."
+		"/./",
+		"/%2e",
+		"/%2e/",
+		"/sub/.",
+		"/sub/./",
+		"/sub/./index.html",
+		"/.env", // dotfiles and dot-folders, which hold the secret
+		"/.git/config",
+		"/.git/",
+		"/.git",
+		"/sub/.hidden",
+		"/%2eenv",
+		"/.well-known/security.txt",
+		"/.well-known/",
+		"/empty/.keep",
 	}
 	if runtime.GOOS != "windows" {
 		targets = append(targets,
@@ -337,7 +358,8 @@ func TestTraversal(t *testing.T) {
 }
 
 // TestRefusedPaths pins the exact answer to each kind of path that is not
-// served: 400 for a path that is not a file name at all.
+// served: 400 for a path that is not a file name at all, 404, as if absent,
+// for a dotfile or a file inside a dot-folder.
 func TestRefusedPaths(t *testing.T) {
 	addr, _ := startStatic(t)
 	const (
@@ -350,9 +372,17 @@ func TestRefusedPaths(t *testing.T) {
 		status  int
 		message string
 	}{
+		{"/.", 400, badSegment},
+		{"/./", 400, badSegment},
+		{"/%2e", 400, badSegment},
+		{"/%2E/", 400, badSegment},
+		{"/sub/.", 400, badSegment},
+		{"/sub/./", 400, badSegment},
+		{"/sub/./page.html", 400, badSegment},
 		{"/..", 400, badSegment},
 		{"/sub/..", 400, badSegment},
 		{"/sub//page.html", 400, badSegment},
+		{"//", 400, badSegment},
 		{"/sub%2Findex.html", 400, encodedSlash},
 		{"/sub%2findex.html", 400, encodedSlash},
 		{"/sub%2F", 400, encodedSlash},
@@ -360,6 +390,16 @@ func TestRefusedPaths(t *testing.T) {
 		{"/..%2Fsecret.txt", 400, encodedSlash},
 		{"/sub%5Cindex.html", 400, backslash},
 		{"/sub%5cindex.html", 400, backslash},
+		{"/.env", 404, "There is no file at /.env."},
+		{"/%2eenv", 404, "There is no file at /%2eenv."},
+		{"/.git/config", 404, "There is no file at /.git/config."},
+		{"/.git/", 404, "There is no file at /.git/."},
+		{"/.git", 404, "There is no file at /.git."}, // not a 301 to /.git/
+		{"/sub/.hidden", 404, "There is no file at /sub/.hidden."},
+		{"/empty/.keep", 404, "There is no file at /empty/.keep."},
+		{"/.well-known/security.txt", 404, "There is no file at /.well-known/security.txt."}, // no exception
+		{"/.missing", 404, "There is no file at /.missing."},
+		{"/...", 404, "There is no file at /...."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {
