@@ -60,7 +60,10 @@ func buildTime() time.Time {
 	return time.Now()
 }
 
-// ServeHTTP answers GET and HEAD with the file that the path names.
+// ServeHTTP answers GET and HEAD with the file that the path names, or a
+// folder's index.html. A path that is not a file name gets 400 (fileName);
+// a dotfile, and anything but a regular file or a folder, such as a FIFO, a
+// socket or a device, 404 as if it were not there (hidden, openFile).
 func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 	if r.Method != "GET" && r.Method != "HEAD" {
 		w.Header().Set("Allow", "GET, HEAD") // RFC 9110 §15.5.6
@@ -76,15 +79,10 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 		w.Error(404, "There is no file at "+r.Path+".")
 		return
 	}
-	f, info, err := s.open(name)
+	// Stat first, Open only a regular file: see openFile for why.
+	info, err := fs.Stat(s.FS, name)
 	if err != nil {
 		fileError(w, r, err)
-		return
-	}
-	defer f.Close()
-
-	if !info.IsDir() && strings.HasSuffix(r.Path, "/") { // a file named as a folder: "/notes.txt/"
-		w.Error(404, "There is no folder at "+r.Path+".")
 		return
 	}
 	if info.IsDir() {
@@ -99,17 +97,25 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 			w.Error(301, "The folder is at "+target+".")
 			return
 		}
-		name = path.Join(name, "index.html") // the folder itself is closed by the defer above
-		if f, info, err = s.open(name); err != nil {
+		name = path.Join(name, "index.html")
+		if info, err = fs.Stat(s.FS, name); err != nil || !info.Mode().IsRegular() {
 			w.Error(404, "This folder has no index.html, and folders are not listed.")
 			return
 		}
-		defer f.Close()
+	} else if strings.HasSuffix(r.Path, "/") { // a file named as a folder: "/notes.txt/"
+		w.Error(404, "There is no folder at "+r.Path+".")
+		return
 	}
-	if !info.Mode().IsRegular() { // no devices, sockets or pipes
+	if !info.Mode().IsRegular() { // a FIFO, a socket or a device
 		w.Error(404, "There is no file at "+r.Path+".")
 		return
 	}
+	f, info, err := s.openFile(name)
+	if err != nil {
+		fileError(w, r, err)
+		return
+	}
+	defer f.Close()
 
 	modTime := info.ModTime()
 	if modTime.IsZero() {
@@ -134,13 +140,31 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 	}
 }
 
-// open opens name and returns it with its FileInfo.
-func (s *StaticFiles) open(name string) (fs.File, fs.FileInfo, error) {
+// openFile opens name, which fs.Stat found to be a regular file, and
+// returns it with its FileInfo.
+//
+// Only regular files are ever opened, because opening is not harmless for
+// everything that a tree can hold: open(2) of a FIFO (a named pipe) waits
+// for a writer, forever if none comes, which would pin the goroutine and
+// stall a graceful shutdown; opening a device can have effects of its own.
+// So ServeHTTP asks with fs.Stat first. Stat follows symbolic links, and
+// os.Root refuses those that lead out of the root.
+//
+// Between that Stat and this Open, someone who can write into the served
+// tree could replace the file with a FIFO, and Open would wait. The window
+// is two system calls wide, and whoever can use it can already change what
+// the site serves. Closing it would take a non-blocking open (O_NONBLOCK),
+// which an fs.FS cannot be asked for. The check after Open catches the
+// replacements that do not block: a folder, a socket, a device.
+func (s *StaticFiles) openFile(name string) (fs.File, fs.FileInfo, error) {
 	f, err := s.FS.Open(name)
 	if err != nil {
 		return nil, nil, err
 	}
 	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = fs.ErrNotExist
+	}
 	if err != nil {
 		f.Close()
 		return nil, nil, err
@@ -195,10 +219,10 @@ func hidden(name string) bool {
 	return name != "." && (strings.HasPrefix(name, ".") || strings.Contains(name, "/."))
 }
 
-// fileError answers a file that could not be opened: 403 where the system
-// refused, 404 for the rest, including a path that would leave the root. It
-// never says more than that: the client learns nothing about what lies
-// outside the root, not even whether it exists.
+// fileError answers a file that could not be found or opened: 403 where
+// the system refused, 404 for the rest, including a path that would leave
+// the root. It never says more than that: the client learns nothing about
+// what lies outside the root, not even whether it exists.
 func fileError(w *ResponseWriter, r *Request, err error) {
 	if errors.Is(err, fs.ErrPermission) {
 		w.Error(403, "You may not read "+r.Path+".")
