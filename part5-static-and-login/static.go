@@ -123,6 +123,13 @@ func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
 	}
 	modTime = modTime.UTC().Truncate(time.Second) // HTTP dates have whole seconds
 	w.Header().Set("Last-Modified", modTime.Format(imfFixdate))
+	// With Last-Modified alone, a cache may reuse the file without asking,
+	// for a lifetime it guesses from the file's age (RFC 9111 §4.2.2), and a
+	// visitor would see an old page after an edit. no-cache lets it keep the
+	// file but makes it ask first, with If-Modified-Since (RFC 9111
+	// §5.2.2.4); the answer is a 304 without a body while nothing changed.
+	// The 304 says it too (RFC 9110 §15.4.5).
+	w.Header().Set("Cache-Control", "no-cache")
 	if notModified(r, modTime) {
 		w.WriteHeader(304)
 		return

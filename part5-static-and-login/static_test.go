@@ -222,6 +222,35 @@ func TestIfModifiedSince(t *testing.T) {
 	}
 }
 
+// TestCacheControl checks that static answers say "Cache-Control: no-cache":
+// a cache may keep them but must revalidate with Last-Modified each time
+// (RFC 9111 §5.2.2.4), instead of guessing a freshness lifetime from
+// Last-Modified (RFC 9111 §4.2.2). A 304 carries it too (RFC 9110 §15.4.5).
+func TestCacheControl(t *testing.T) {
+	addr, _ := startStatic(t)
+	const later = "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT"
+	tests := []struct {
+		method, target string
+		fields         []string
+		status         int
+	}{
+		{"GET", "/notes.txt", nil, 200},
+		{"HEAD", "/notes.txt", nil, 200},
+		{"GET", "/notes.txt", []string{later}, 304},
+		{"HEAD", "/notes.txt", []string{later}, 304},
+		{"GET", "/sub/", nil, 200},
+		{"GET", "/sub/", []string{later}, 304},
+	}
+	for _, tt := range tests {
+		resp, _ := get(t, addr, tt.method, tt.target, tt.fields...)
+		got := []any{resp.StatusCode, resp.Header.Values("Cache-Control")}
+		want := []any{tt.status, []string{"no-cache"}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s %s %q: status, Cache-Control (-want +got):\n%s", tt.method, tt.target, tt.fields, diff)
+		}
+	}
+}
+
 // TestParseHTTPDate checks the three date formats of RFC 9110 §5.6.7 and how
 // a two-digit RFC 850 year is read: within 50 years after now, or else the
 // most recent such year in the past.
