@@ -7,6 +7,7 @@
 // It serves each client in a goroutine of its own, and Ctrl-C or SIGTERM
 // stops it gracefully. The -delay flag makes the handler wait before it
 // answers: eight clients of a -delay 1s server are answered in about a second.
+// The -trace flag prints every byte that goes in and out.
 package main
 
 import (
@@ -25,6 +26,7 @@ const shutdownTimeout = 10 * time.Second
 func main() {
 	addr := flag.String("addr", "localhost:8888", "`host:port` to listen on (port 0 picks a free port)")
 	delay := flag.Duration("delay", 0, "how long the handler waits before it answers, e.g. 1s")
+	trace := flag.Bool("trace", false, "print every byte each connection reads and writes, to stderr")
 	flag.Parse()
 
 	// Ctrl-C sends SIGINT; kill and service managers send SIGTERM.
@@ -40,6 +42,9 @@ func main() {
 	fmt.Printf("Serving HTTP on http://%s ...\n", ln.Addr())
 
 	srv := &TCPServer{Handler: &HelloHandler{Delay: *delay, Log: os.Stdout}}
+	if *trace {
+		srv.Trace = os.Stderr
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

@@ -160,9 +160,17 @@ func appendErrorPage(b []byte, status int, message string) []byte {
 	return b
 }
 
+// serverOptions answers "OPTIONS *", a question about the server rather
+// than about a resource (RFC 9110 §9.3.7): the methods it implements.
+func (w *ResponseWriter) serverOptions() {
+	w.header.Set("Allow", serverMethods)
+	w.WriteHeader(204)
+}
+
 // finish completes the response after the handler returned: for a buffered
-// body it writes the head, with the body's exact length, and the body; then
-// it flushes the connection's buffer, once per response.
+// body it writes the head, with the body's exact length, and the body, into
+// the connection's buffer. The buffer goes out when the connection next
+// waits for the client, or closes.
 func (w *ResponseWriter) finish() error {
 	if w.status == 0 {
 		w.status = 200
@@ -185,7 +193,7 @@ func (w *ResponseWriter) finish() error {
 		// read the next response as the rest of this body. Close instead.
 		w.closeAfter = true
 	}
-	return w.conn.bw.Flush()
+	return nil
 }
 
 // writeHead writes the status line and the header section into the
