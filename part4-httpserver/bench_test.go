@@ -4,18 +4,51 @@ package main
 //
 //	go test -run '^$' -bench . -benchmem ./part4-httpserver
 //
-// docs/part4-httpserver.md has the figures.
+// For a load tool in another process, such as wrk, TestNetHTTPBaseline
+// serves the same application with net/http, logging each request line to
+// stdout as part4 does:
+//
+//	go test ./part4-httpserver -run NetHTTPBaseline -v -args -baseline 127.0.0.1:8889
+//
+// docs/part4-httpserver.md has the figures and the commands.
 
 import (
 	"bufio"
 	"bytes"
+	"flag"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+var baselineAddr = flag.String("baseline", "", "serve the hello page with net/http on this `address` (TestNetHTTPBaseline)")
+
+// TestNetHTTPBaseline serves helloPage with net/http until the test binary
+// is stopped, if -baseline names an address; it is skipped otherwise.
+func TestNetHTTPBaseline(t *testing.T) {
+	if *baselineAddr == "" {
+		t.Skip("serves net/http for load tools only with -baseline ADDR")
+	}
+	ln, err := net.Listen("tcp", *baselineAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("Serving net/http on http://%s ...\n", ln.Addr())
+	t.Fatal(http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(os.Stdout, "%s %s %s\n", r.Method, r.RequestURI, r.Proto)
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, helloPage)
+	})))
+}
 
 // benchRequest is what curl sends, plus two fields a browser would add.
 const benchRequest = "GET /index.html?lang=en HTTP/1.1\r\n" +
@@ -81,6 +114,63 @@ func BenchmarkKeepAliveGET(b *testing.B) {
 		go srv.Serve(ln)
 		defer srv.Close()
 		benchGET(b, ln.Addr().String())
+	})
+}
+
+// BenchmarkPipelinedGET is BenchmarkKeepAliveGET with 16 requests sent in
+// one write before the 16 responses are read, the pattern of TechEmpower's
+// plaintext test. One op is one request.
+func BenchmarkPipelinedGET(b *testing.B) {
+	b.Run("part4", func(b *testing.B) {
+		ln := benchListen(b)
+		srv := &TCPServer{Handler: &HelloHandler{Log: io.Discard}}
+		go srv.Serve(ln)
+		defer srv.Shutdown()
+		benchPipelined(b, ln.Addr().String())
+	})
+	b.Run("net-http", func(b *testing.B) {
+		ln := benchListen(b)
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, helloPage)
+		})}
+		go srv.Serve(ln)
+		defer srv.Close()
+		benchPipelined(b, ln.Addr().String())
+	})
+}
+
+// benchPipelined sends pipelineDepth requests at a time from parallel
+// clients; a client's last batch may be cut short.
+func benchPipelined(b *testing.B, addr string) {
+	const pipelineDepth = 16
+	b.ReportAllocs()
+	batch := []byte(strings.Repeat("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", pipelineDepth))
+	b.RunParallel(func(pb *testing.PB) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer conn.Close()
+		br := bufio.NewReader(conn)
+		for more := true; more; {
+			n := 0
+			for n < pipelineDepth && pb.Next() {
+				n++
+			}
+			more = n == pipelineDepth
+			if _, err := conn.Write(batch[:n*len(batch)/pipelineDepth]); err != nil {
+				b.Error(err)
+				return
+			}
+			for range n {
+				if err := readBenchResponse(br); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}
 	})
 }
 

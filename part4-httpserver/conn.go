@@ -19,6 +19,7 @@ const (
 	defaultWriteTimeout = 10 * time.Second // one write waiting for the client to take bytes: a stall, not a transfer
 	maxDrainBytes       = 256 << 10        // unread request body skipped to keep a connection; more closes it
 	lingerTimeout       = time.Second      // how long a closing connection waits for the client to finish sending
+	writeBufferBytes    = 8 << 10          // responses collected before a write: sixteen hello pages
 )
 
 // conn is one client connection and the buffers reused by its requests.
@@ -40,7 +41,7 @@ type conn struct {
 
 func newConn(srv *TCPServer, rwc net.Conn) *conn {
 	c := &conn{srv: srv, rwc: rwc, remote: rwc.RemoteAddr().String()}
-	c.br, c.bw = bufio.NewReader(c), bufio.NewWriter(c)
+	c.br, c.bw = bufio.NewReader(c), bufio.NewWriterSize(c, writeBufferBytes)
 	c.w.conn = c
 	return c
 }
