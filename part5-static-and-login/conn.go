@@ -17,28 +17,55 @@ import (
 const (
 	defaultIdleTimeout  = 30 * time.Second // waiting for the first byte of a request, new or kept-alive connection
 	defaultReadTimeout  = 10 * time.Second // from a request's first byte to the end of its body
-	defaultWriteTimeout = 10 * time.Second // from the end of a request head to the end of its response
+	defaultWriteTimeout = 10 * time.Second // one write waiting for the client to take bytes: a stall, not a transfer
 	maxDrainBytes       = 256 << 10        // unread request body skipped to keep a connection; more closes it
 	lingerTimeout       = time.Second      // how long a closing connection waits for the client to finish sending
+	writeBufferBytes    = 8 << 10          // responses collected before a write: sixteen hello pages
 )
 
 // conn is one client connection and the buffers reused by its requests.
+//
+// Responses collect in bw and go out when the server is about to wait for
+// the client: before it reads more of the connection (see Read) or closes
+// it. Requests that arrive together, pipelined, get their responses in one
+// write; a lone request gets its response before the server waits again.
 type conn struct {
 	srv     *TCPServer
 	rwc     net.Conn
-	remote  string // the client's address, for Request.RemoteAddr
-	br      *bufio.Reader
-	bw      *bufio.Writer
-	head    []byte // the request head being parsed
-	scratch []byte // the response head being written
-	logLine []byte // the access log line being written
+	remote  string        // the client's address, for Request.RemoteAddr
+	br      *bufio.Reader // reads through c.Read
+	bw      *bufio.Writer // writes through c.Write
+	head    []byte        // the request head being parsed
+	scratch []byte        // the response head being written
+	logLine []byte        // the access log line being written
 	w       ResponseWriter
 }
 
 func newConn(srv *TCPServer, rwc net.Conn) *conn {
-	c := &conn{srv: srv, rwc: rwc, remote: rwc.RemoteAddr().String(), br: bufio.NewReader(rwc), bw: bufio.NewWriter(rwc)}
+	c := &conn{srv: srv, rwc: rwc, remote: rwc.RemoteAddr().String()}
+	c.br, c.bw = bufio.NewReader(c), bufio.NewWriterSize(c, writeBufferBytes)
 	c.w.conn = c
 	return c
+}
+
+// Read reads from the client, for c.br. Before it may wait for the client,
+// it sends the responses still in c.bw: no response waits on a request that
+// has not arrived.
+func (c *conn) Read(p []byte) (int, error) {
+	if c.bw.Buffered() > 0 {
+		if err := c.bw.Flush(); err != nil {
+			return 0, err
+		}
+	}
+	return c.rwc.Read(p)
+}
+
+// Write writes to the client, for c.bw. WriteTimeout bounds each write, not
+// a whole response: a client that keeps reading gets a body of any size,
+// however slowly; one that stops reading for WriteTimeout is dropped.
+func (c *conn) Write(p []byte) (int, error) {
+	c.rwc.SetWriteDeadline(time.Now().Add(c.srv.WriteTimeout))
+	return c.rwc.Write(p)
 }
 
 // serve answers requests on c, one after another, until the connection must
@@ -46,49 +73,55 @@ func newConn(srv *TCPServer, rwc net.Conn) *conn {
 // untrustworthy, a timeout passed or the server is shutting down. Pipelined
 // requests wait in c.br and are answered in order.
 func (c *conn) serve() {
+	defer c.bw.Flush() // the responses still buffered, however the loop ends
 	for {
-		// Idle: wait for the first byte of the next request.
-		if !c.srv.setIdle(c, true) {
+		// Nothing more has arrived: wait, idle, for the next request.
+		if c.br.Buffered() == 0 && !c.awaitRequest() {
 			return
 		}
-		c.rwc.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
-		if _, err := c.br.Peek(1); err != nil {
-			return // closed by the client, by Shutdown, or idle too long: nothing to answer
-		}
-		if !c.srv.setIdle(c, false) {
-			return
+		if !c.srv.setBusy(c) {
+			return // shutting down, or closed to make room
 		}
 
 		c.rwc.SetReadDeadline(time.Now().Add(c.srv.ReadTimeout))
 		req, head, err := readRequest(c.br, c.head)
 		c.head = head
-		c.rwc.SetWriteDeadline(time.Now().Add(c.srv.WriteTimeout))
 		if err != nil {
-			c.refuse(err)
+			c.refuse(req, err)
 			return
 		}
 		req.RemoteAddr = c.remote
-		if req.expectContinue && req.ContentLength > 0 {
+		if req.expectContinue && req.body.unread() {
 			req.body.sendContinue = c.sendContinue
 		}
 
 		c.w.reset(req)
-		if !c.handle(req) {
-			c.lingeringClose()
-			return
-		}
-		if err := c.w.finish(); err != nil || c.w.closeAfter {
+		if req.Target == "*" {
+			c.w.serverOptions()
+		} else if !c.handle(req) {
 			c.lingeringClose()
 			return
 		}
 		// Skip what the handler left of the body, so that the next request
 		// is read from its first byte, never from the middle of this body.
-		if req.body.remaining > 0 {
-			if _, err := io.Copy(io.Discard, req.Body); err != nil {
-				return
-			}
+		if err := c.w.finish(); err != nil || c.w.closeAfter || !req.body.skipRest() {
+			c.lingeringClose()
+			return
 		}
 	}
+}
+
+// awaitRequest sends the responses still buffered and waits, idle, for the
+// first byte of the next request. It reports false if the connection is to
+// close: the client closed it or stayed idle too long, or the server closed
+// it, to shut down or to make room for a new one.
+func (c *conn) awaitRequest() bool {
+	if c.bw.Flush() != nil || !c.srv.setIdle(c) {
+		return false
+	}
+	c.rwc.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
+	_, err := c.br.Peek(1)
+	return err == nil
 }
 
 // mustClose reports whether the connection closes after the response to
@@ -97,10 +130,12 @@ func (c *conn) mustClose(req *Request) bool {
 	switch {
 	case req == nil || req.close || c.srv.shuttingDown():
 		return true
-	case req.body.remaining > maxDrainBytes:
-		return true // cheaper to close than to read that much for nothing
-	case req.expectContinue && !req.body.continueSent && req.body.remaining > 0:
+	case req.body.err != nil:
+		return true // the body broke its framing: the stream cannot be trusted
+	case req.expectContinue && !req.body.continueSent && req.body.unread():
 		return true // the client may never send the body we did not ask for
+	case req.body.chunked && !req.body.done, req.body.remaining > maxDrainBytes:
+		return true // cheaper to close than to read that much for nothing
 	}
 	return false
 }
@@ -127,20 +162,20 @@ func (c *conn) handle(req *Request) (ok bool) {
 
 // refuse answers a request that could not be read, where an answer is due,
 // and closes the connection: after a malformed head the server can no longer
-// tell where the next request would start.
-func (c *conn) refuse(err error) {
+// tell where the next request would start. req is what could be parsed of
+// the request, or nil.
+func (c *conn) refuse(req *Request, err error) {
 	var reqErr *requestError
 	switch {
 	case errors.As(err, &reqErr):
-		c.w.reset(nil)
-		c.w.Error(reqErr.status, reqErr.reason)
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		c.w.reset(nil)
-		c.w.Error(408, "The request took too long to arrive.") // RFC 9110 §15.5.9
+		reqErr = &requestError{408, "The request took too long to arrive."} // RFC 9110 §15.5.9
 	default:
-		c.rwc.Close() // the client is gone: nobody to answer
-		return
+		return // the client is gone: nobody to answer
 	}
+	c.w.reset(req)
+	c.w.closeAfter = true
+	c.w.Error(reqErr.status, reqErr.reason)
 	c.w.finish()
 	c.lingeringClose()
 }
@@ -163,8 +198,8 @@ const commonLogTime = "02/Jan/2006:15:04:05 -0700"
 //	127.0.0.1 - - [20/Nov/2026:23:46:41 +0000] "GET /style.css HTTP/1.1" 200 1288
 //
 // host, identity (always "-"), user (always "-"), time, request line,
-// status, body bytes ("-" for none). A request that could not be parsed
-// has "-" for its request line.
+// status, body bytes ("-" for none). A request whose request line could
+// not be read has "-" for it.
 func (c *conn) logAccess() {
 	if c.srv.AccessLog == nil {
 		return
@@ -197,11 +232,12 @@ func (c *conn) logAccess() {
 // lingeringClose closes the connection without losing the response. Closing
 // a socket that still has unread request bytes makes the kernel send a reset
 // (RST), and a reset can destroy the response before the client reads it.
-// So: stop writing (FIN), skip what the client is still sending, for a
-// little while and up to a limit, then close.
+// So: send the response, stop writing (FIN), skip what the client is still
+// sending, for a little while and up to a limit, then close.
 func (c *conn) lingeringClose() {
-	if tcp, ok := c.rwc.(*net.TCPConn); ok {
-		tcp.CloseWrite()
+	c.bw.Flush()
+	if cw, ok := c.rwc.(interface{ CloseWrite() error }); ok { // *net.TCPConn, or a traceConn around one
+		cw.CloseWrite()
 		c.rwc.SetReadDeadline(time.Now().Add(lingerTimeout))
 		io.CopyN(io.Discard, c.rwc, maxDrainBytes)
 	}

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"strconv"
@@ -82,15 +84,15 @@ func (a *LoginAPI) login(w *ResponseWriter, r *Request) {
 		writeJSON(w, 415, apiMessage{"Send the credentials as application/json.", -1})
 		return
 	}
-	if r.ContentLength > maxLoginBodyBytes {
-		writeJSON(w, 413, apiMessage{"The request body is too large.", -1})
+	body, ok := readLoginBody(w, r)
+	if !ok {
 		return
 	}
 	var creds struct {
 		Username *string `json:"username"`
 		Password *string `json:"password"`
 	}
-	dec := json.NewDecoder(r.Body)
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&creds); err != nil || dec.Decode(&struct{}{}) != io.EOF {
 		writeJSON(w, 400, apiMessage{"The body is not one JSON object.", -1})
 		return
@@ -119,6 +121,32 @@ func (a *LoginAPI) login(w *ResponseWriter, r *Request) {
 	writeJSON(w, 200, apiMessage{"success", 0})
 }
 
+// readLoginBody reads a login request's body, of maxLoginBodyBytes at most,
+// framed by Content-Length or chunked. If it cannot, it answers in JSON, as
+// every error of this API, with the status the body's error carries: 413
+// (here, or over the server's maxBodyBytes), 400 for broken chunked
+// framing, 408 for a body that stopped arriving.
+func readLoginBody(w *ResponseWriter, r *Request) ([]byte, bool) {
+	tooLarge := apiMessage{fmt.Sprintf("The request body is larger than %d bytes.", maxLoginBodyBytes), -1}
+	if r.ContentLength > maxLoginBodyBytes { // refused before it is read, or 100 Continue sent
+		writeJSON(w, 413, tooLarge)
+		return nil, false
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxLoginBodyBytes+1))
+	var reqErr *requestError
+	switch {
+	case errors.As(err, &reqErr):
+		writeJSON(w, reqErr.status, apiMessage{reqErr.reason, -1})
+		return nil, false
+	case err != nil:
+		return nil, false // the client is gone: nobody to answer
+	case len(body) > maxLoginBodyBytes: // a chunked body, whose length was not known
+		writeJSON(w, 413, tooLarge)
+		return nil, false
+	}
+	return body, true
+}
+
 // me says who is logged in.
 func (a *LoginAPI) me(w *ResponseWriter, r *Request) {
 	if !allowMethods(w, r, "GET", "HEAD") {
@@ -145,14 +173,17 @@ func (a *LoginAPI) logout(w *ResponseWriter, r *Request) {
 }
 
 // allowMethods answers 405 with Allow unless r's method is one of methods.
+// The message does not name r's method: a HEAD must get the same fields as
+// a GET, Content-Length included (RFC 9110 §9.3.2).
 func allowMethods(w *ResponseWriter, r *Request, methods ...string) bool {
 	for _, m := range methods {
 		if r.Method == m {
 			return true
 		}
 	}
-	w.Header().Set("Allow", strings.Join(methods, ", ")) // RFC 9110 §15.5.6
-	writeJSON(w, 405, apiMessage{r.Method + " is not allowed on " + r.Path + ".", -1})
+	allowed := strings.Join(methods, ", ")
+	w.Header().Set("Allow", allowed) // RFC 9110 §15.5.6
+	writeJSON(w, 405, apiMessage{r.Path + " allows " + allowed + " only.", -1})
 	return false
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net/http"
@@ -82,14 +83,14 @@ func TestLoginAPI(t *testing.T) {
 		{"a form", "POST", "/api/login", "application/x-www-form-urlencoded", "username=demo&password=gopher", nil, 415, "", `{"message":"Send the credentials as application/json.","code":-1}`},
 		{"text/plain", "POST", "/api/login", "text/plain", good, nil, 415, "", `{"message":"Send the credentials as application/json.","code":-1}`},
 		{"no Content-Type", "POST", "/api/login", "", good, nil, 415, "", `{"message":"Send the credentials as application/json.","code":-1}`},
-		{"body over 4 KiB", "POST", "/api/login", json, `{"username":"demo","password":"` + strings.Repeat("x", 5000) + `"}`, nil, 413, "", `{"message":"The request body is too large.","code":-1}`},
-		{"GET login", "GET", "/api/login", "", "", nil, 405, "POST", `{"message":"GET is not allowed on /api/login.","code":-1}`},
-		{"PUT login", "PUT", "/api/login", json, good, nil, 405, "POST", `{"message":"PUT is not allowed on /api/login.","code":-1}`},
+		{"body over 4 KiB", "POST", "/api/login", json, `{"username":"demo","password":"` + strings.Repeat("x", 5000) + `"}`, nil, 413, "", `{"message":"The request body is larger than 4096 bytes.","code":-1}`},
+		{"GET login", "GET", "/api/login", "", "", nil, 405, "POST", `{"message":"/api/login allows POST only.","code":-1}`},
+		{"PUT login", "PUT", "/api/login", json, good, nil, 405, "POST", `{"message":"/api/login allows POST only.","code":-1}`},
 		{"me without a session", "GET", "/api/me", "", "", nil, 401, "", `{"message":"Not logged in.","code":-1}`},
 		{"me with a made-up session", "GET", "/api/me", "", "", []string{"Cookie: session=AAAAAAAAAAAAAAAAAAAAAAAAAA"}, 401, "", `{"message":"Not logged in.","code":-1}`},
-		{"POST me", "POST", "/api/me", json, "{}", nil, 405, "GET, HEAD", `{"message":"POST is not allowed on /api/me.","code":-1}`},
+		{"POST me", "POST", "/api/me", json, "{}", nil, 405, "GET, HEAD", `{"message":"/api/me allows GET, HEAD only.","code":-1}`},
 		{"logout without a session", "POST", "/api/logout", "", "", nil, 200, "", `{"message":"logged out","code":0}`},
-		{"GET logout", "GET", "/api/logout", "", "", nil, 405, "POST", `{"message":"GET is not allowed on /api/logout.","code":-1}`},
+		{"GET logout", "GET", "/api/logout", "", "", nil, 405, "POST", `{"message":"/api/logout allows POST only.","code":-1}`},
 		{"unknown endpoint", "GET", "/api/users", "", "", nil, 404, "", `{"message":"There is no API endpoint /api/users.","code":-1}`},
 	}
 	for _, tt := range tests {
@@ -244,6 +245,7 @@ func TestAccessLog(t *testing.T) {
 	addr, log := startApp(t)
 	exchange(t, addr, "GET /style.css HTTP/1.1\r\nHost: h\r\n\r\nHEAD / HTTP/1.1\r\nHost: h\r\n\r\nGET /nope HTTP/1.0\r\n\r\n")
 	exchange(t, addr, "GET / HTTP/1.1\r\nHost : h\r\n\r\n")
+	exchange(t, addr, "GET /\r\n\r\n")
 	lines := strings.SplitAfter(log.String(), "\n")
 	lines = lines[:len(lines)-1]
 	var got []string
@@ -261,9 +263,80 @@ func TestAccessLog(t *testing.T) {
 		fmt.Sprintf("\"GET /style.css HTTP/1.1\" 200 %d\n", info.Size()),
 		"\"HEAD / HTTP/1.1\" 200 -\n",
 		fmt.Sprintf("\"GET /nope HTTP/1.0\" 404 %d\n", len(appendErrorPage(nil, 404, "There is no file at /nope."))),
-		fmt.Sprintf("\"-\" 400 %d\n", len(appendErrorPage(nil, 400, "A field name is followed by whitespace before its colon."))),
+		fmt.Sprintf("\"GET / HTTP/1.1\" 400 %d\n", len(appendErrorPage(nil, 400, "A field name is followed by whitespace before its colon."))),
+		fmt.Sprintf("\"-\" 400 %d\n", len(appendErrorPage(nil, 400, "The request line is not \"method target version\"."))),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("access log (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoginBodies: the API reads bodies framed either way, and answers every
+// body it cannot take in JSON with the status its error carries, also past
+// the server's own limit (maxBodyBytes) and past 19 digits of Content-Length.
+func TestLoginBodies(t *testing.T) {
+	addr, _ := startApp(t)
+	login := "POST /api/login HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nConnection: close\r\n"
+	tooLarge := `{"message":"The request body is larger than 4096 bytes.","code":-1}`
+	tests := []struct {
+		name, send string
+		status     int
+		out        string
+	}{
+		{"chunked", login + "Transfer-Encoding: chunked\r\n\r\n" +
+			"10\r\n{\"username\":\"dem\r\n17\r\no\",\"password\":\"gopher\"}\r\n0\r\n\r\n",
+			200, `{"message":"success","code":0}`},
+		{"chunked, over 4 KiB", login + "Transfer-Encoding: chunked\r\n\r\n" + "1001\r\n" + strings.Repeat(" ", 4097) + "\r\n0\r\n\r\n",
+			413, tooLarge},
+		{"chunked, broken", login + "Transfer-Encoding: chunked\r\n\r\n" + "zz\r\n",
+			400, `{"message":"A chunk size is not a hexadecimal number.","code":-1}`},
+		{"over the server's limit", login + fmt.Sprintf("Content-Length: %d\r\n\r\n", maxBodyBytes+1), 413, tooLarge},
+		{"Content-Length of 20 digits", login + "Content-Length: 99999999999999999999\r\n\r\n", 413, tooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(exchange(t, addr, tt.send))), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			got := []any{resp.StatusCode, resp.Header.Get("Content-Type"), string(body)}
+			want := []any{tt.status, "application/json", tt.out + "\n"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("status, type, body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLoginHEADLikeGET: a HEAD gets the fields a GET gets, Content-Length
+// included, even when both are refused (RFC 9110 §9.3.2).
+func TestLoginHEADLikeGET(t *testing.T) {
+	addr, _ := startApp(t)
+	get := exchange(t, addr, "GET /api/login HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	head := exchange(t, addr, "HEAD /api/login HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	getHead, _, _ := strings.Cut(get, "\r\n\r\n")
+	if diff := cmp.Diff(getHead+"\r\n\r\n", head); diff != "" {
+		t.Errorf("HEAD /api/login: GET's head and no content (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoginSlowBody: a login body that stops arriving gets a JSON 408 once
+// ReadTimeout has passed, and the access log says 408.
+func TestLoginSlowBody(t *testing.T) {
+	log := new(syncBuffer)
+	addr, _ := startTCPServer(t, &Router{API: NewLoginAPI("demo", "gopher")}, func(s *TCPServer) {
+		s.AccessLog = log
+		s.ReadTimeout, s.WriteTimeout = 200*time.Millisecond, 50*time.Millisecond
+	})
+	got := exchange(t, addr, "POST /api/login HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"user")
+	body := `{"message":"The request body took too long to arrive.","code":-1}` + "\n"
+	want := "HTTP/1.1 408 Request Timeout\r\nDate: X\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n" +
+		fmt.Sprintf("Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("response (-want +got):\n%s", diff)
+	}
+	if line := log.String(); !strings.HasSuffix(line, fmt.Sprintf(`"POST /api/login HTTP/1.1" 408 %d`+"\n", len(body))) {
+		t.Errorf("access log = %q, want the 408 that was sent", line)
 	}
 }

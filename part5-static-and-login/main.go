@@ -5,7 +5,7 @@
 // cookie. Every request is logged to stdout in the Common Log Format.
 //
 // It serves each client in a goroutine of its own, and Ctrl-C or SIGTERM
-// stops it gracefully.
+// stops it gracefully. The -trace flag prints every byte that goes in and out.
 package main
 
 import (
@@ -32,6 +32,7 @@ func main() {
 	root := flag.String("root", "", "serve this `directory` instead of the site built into the binary")
 	user := flag.String("user", demoUser, "the `name` that may log in")
 	password := flag.String("password", demoPassword, "the `secret` that -user logs in with")
+	trace := flag.Bool("trace", false, "print every byte each connection reads and writes, to stderr")
 	flag.Parse()
 
 	files, err := openSite(*root)
@@ -57,6 +58,9 @@ func main() {
 
 	app := &Router{API: NewLoginAPI(*user, *password), Files: files}
 	srv := &TCPServer{Handler: app, AccessLog: os.Stdout}
+	if *trace {
+		srv.Trace = os.Stderr
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

@@ -6,16 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 )
 
-// Limits on a request head and body. A request over one of them is refused
-// with the status named beside it, and the connection is closed.
+// Limits on a request head. A request over one of them is refused with the
+// status named beside it, and the connection is closed. The body's limit is
+// in body.go.
 const (
 	maxRequestLineBytes = 8 << 10  // request line; 414 URI Too Long (RFC 9112 §3)
 	maxHeaderBytes      = 32 << 10 // header section after the request line; 431 (RFC 6585 §5)
 	maxHeaderFields     = 100      // header field lines; 431
-	maxBodyBytes        = 1 << 20  // Content-Length; 413 Content Too Large (RFC 9110 §15.5.14)
 	maxEmptyLines       = 4        // empty lines skipped before a request line (RFC 9112 §2.2)
 )
 
@@ -31,7 +32,9 @@ type Request struct {
 	Host       string // from the Host field, or from an absolute-form target
 	Header     Header // every field line, in the order received
 
-	// ContentLength is the body's length in bytes, 0 without a body.
+	// ContentLength is the body's length in bytes: 0 without a body, -1 for
+	// a chunked body, whose length is known only at its end. Body reads the
+	// body, within maxBodyBytes (body.go).
 	ContentLength int64
 	Body          io.Reader
 
@@ -41,60 +44,6 @@ type Request struct {
 	expectContinue bool // the client waits for "100 Continue" before it sends the body
 	body           body
 	fields         [16]Field // Header's first backing array: no allocation for most requests
-}
-
-// A Field is one header field line: "Name: Value".
-type Field struct {
-	Name, Value string
-}
-
-// Header is a message's header section: its fields in order, repeated names
-// kept (RFC 9110 §5.2). Names compare case-insensitively (RFC 9110 §5.1).
-// A slice beats a map here: a request has a dozen fields, and a linear scan
-// of a dozen strings is faster than hashing and allocates nothing.
-type Header []Field
-
-// Get returns the value of the first field named name, or "".
-func (h Header) Get(name string) string {
-	for _, f := range h {
-		if strings.EqualFold(f.Name, name) {
-			return f.Value
-		}
-	}
-	return ""
-}
-
-// Values returns the values of every field named name, in order.
-func (h Header) Values(name string) []string {
-	var vs []string
-	for _, f := range h {
-		if strings.EqualFold(f.Name, name) {
-			vs = append(vs, f.Value)
-		}
-	}
-	return vs
-}
-
-// Set replaces every field named name with one field name: value.
-func (h *Header) Set(name, value string) {
-	h.Del(name)
-	*h = append(*h, Field{name, value})
-}
-
-// Add appends a field, keeping any others of the same name.
-func (h *Header) Add(name, value string) {
-	*h = append(*h, Field{name, value})
-}
-
-// Del removes every field named name.
-func (h *Header) Del(name string) {
-	kept := (*h)[:0]
-	for _, f := range *h {
-		if !strings.EqualFold(f.Name, name) {
-			kept = append(kept, f)
-		}
-	}
-	*h = kept
 }
 
 // A requestError is a request the server refuses: status is the response
@@ -118,36 +67,52 @@ var errLineTooLong = errors.New("line too long")
 // returns it, grown if it had to. The body is left in br for Request.Body.
 //
 // It returns io.EOF if the connection closed before the first byte, and
-// io.ErrUnexpectedEOF if it closed in the middle of the head.
+// io.ErrUnexpectedEOF if it closed in the middle of the head. With an error,
+// the request is nil unless its request line was read and named a method:
+// the method decides whether the error response has content (none for HEAD,
+// RFC 9110 §9.3.2).
 func readRequest(br *bufio.Reader, head []byte) (*Request, []byte, error) {
-	head, err := readHead(br, head[:0])
-	if err != nil {
-		return nil, head, err
-	}
 	req := new(Request)
 	req.Header = req.fields[:0]
-	if err := req.parse(string(head)); err != nil { // one allocation for every string in the head
-		return nil, head, err
+	head, lineEnd, err := readHead(br, head[:0])
+	if err != nil {
+		if lineEnd > 0 {
+			req.parseRequestLine(trimCR(string(head[:lineEnd-1])))
+		}
+		return req.ifMethodKnown(), head, err
 	}
-	req.body = body{r: br, remaining: req.ContentLength}
+	if err := req.parse(string(head)); err != nil { // one allocation for every string in the head
+		return req.ifMethodKnown(), head, err
+	}
+	req.body = body{r: br, chunked: req.ContentLength < 0, remaining: max(req.ContentLength, 0)}
 	req.Body = &req.body
 	return req, head, nil
 }
 
+// ifMethodKnown returns r if its request line was parsed far enough to name
+// the method, and nil if not.
+func (r *Request) ifMethodKnown() *Request {
+	if r.Method == "" {
+		return nil
+	}
+	return r
+}
+
 // readHead appends the request line and the field lines to head, up to and
-// including the empty line that ends them, enforcing the limits.
-func readHead(br *bufio.Reader, head []byte) ([]byte, error) {
+// including the empty line that ends them, enforcing the limits. lineEnd is
+// the length of the request line with its line end, once it was read whole.
+func readHead(br *bufio.Reader, head []byte) (_ []byte, lineEnd int, _ error) {
 	for empty := 0; ; empty++ {
 		var err error
 		head, err = appendLine(br, head[:0], maxRequestLineBytes)
 		if err == errLineTooLong {
-			return head, &requestError{414, fmt.Sprintf("The request line is longer than %d bytes.", maxRequestLineBytes)}
+			return head, 0, &requestError{414, fmt.Sprintf("The request line is longer than %d bytes.", maxRequestLineBytes)}
 		}
 		if err != nil {
-			return head, err
+			return head, 0, err
 		}
 		if hasBareCR(head) {
-			return head, badRequest("The request line holds a CR that does not end it.")
+			return head, 0, badRequest("The request line holds a CR that does not end it.")
 		}
 		if !isEmptyLine(head) {
 			break
@@ -155,28 +120,29 @@ func readHead(br *bufio.Reader, head []byte) ([]byte, error) {
 		// RFC 9112 §2.2: a server SHOULD ignore at least one empty line
 		// received before the request line.
 		if empty == maxEmptyLines {
-			return head, badRequest("Too many empty lines before the request line.")
+			return head, 0, badRequest("Too many empty lines before the request line.")
 		}
 	}
-	fieldsStart, fields := len(head), 0
+	lineEnd = len(head)
+	fields := 0
 	for {
 		lineStart := len(head)
 		var err error
-		head, err = appendLine(br, head, maxHeaderBytes-(len(head)-fieldsStart))
+		head, err = appendLine(br, head, maxHeaderBytes-(len(head)-lineEnd))
 		if err == errLineTooLong {
-			return head, &requestError{431, fmt.Sprintf("The header section is longer than %d bytes.", maxHeaderBytes)}
+			return head, lineEnd, &requestError{431, fmt.Sprintf("The header section is longer than %d bytes.", maxHeaderBytes)}
 		}
 		if err != nil {
-			return head, err
+			return head, lineEnd, err
 		}
 		if hasBareCR(head[lineStart:]) {
-			return head, badRequest("A field line holds a CR that does not end it.")
+			return head, lineEnd, badRequest("A field line holds a CR that does not end it.")
 		}
 		if isEmptyLine(head[lineStart:]) {
-			return head, nil
+			return head, lineEnd, nil
 		}
 		if fields++; fields > maxHeaderFields {
-			return head, &requestError{431, fmt.Sprintf("The request has more than %d header fields.", maxHeaderFields)}
+			return head, lineEnd, &requestError{431, fmt.Sprintf("The request has more than %d header fields.", maxHeaderFields)}
 		}
 	}
 }
@@ -234,9 +200,11 @@ func (r *Request) parse(head string) error {
 		if line == "" {
 			break
 		}
-		if err := r.parseFieldLine(line); err != nil {
+		f, err := parseFieldLine(line)
+		if err != nil {
 			return err
 		}
+		r.Header = append(r.Header, f)
 	}
 	return r.interpretFields()
 }
@@ -258,7 +226,7 @@ func (r *Request) parseRequestLine(line string) error {
 	if !isToken(method) {
 		return badRequest("The method is not a token.")
 	}
-	r.Method, r.Target, r.Proto = method, target, version
+	r.Method, r.Target, r.Proto = method, target, version // known from here on, even if the rest is wrong
 
 	// RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive.
 	if len(version) != 8 || version[:5] != "HTTP/" || !isDigit(version[5]) || version[6] != '.' || !isDigit(version[7]) {
@@ -327,36 +295,37 @@ func (r *Request) parseTarget() error {
 	return nil
 }
 
-// parseFieldLine parses "field-name: OWS field-value OWS" (RFC 9112 §5).
-func (r *Request) parseFieldLine(line string) error {
+// parseFieldLine parses "field-name: OWS field-value OWS" (RFC 9112 §5), a
+// line of the header section or, in a chunked body, of the trailer section.
+func parseFieldLine(line string) (Field, error) {
 	name, value, ok := strings.Cut(line, ":")
 	if !ok {
-		return badRequest("A field line has no colon.")
+		return Field{}, badRequest("A field line has no colon.")
 	}
 	if !isToken(name) {
 		if name != "" && (name[len(name)-1] == ' ' || name[len(name)-1] == '\t') {
 			// RFC 9112 §5.1: a server MUST reject whitespace between a field name and its colon.
-			return badRequest("A field name is followed by whitespace before its colon.")
+			return Field{}, badRequest("A field name is followed by whitespace before its colon.")
 		}
-		return badRequest("A field name is not a token.")
+		return Field{}, badRequest("A field name is not a token.")
 	}
 	value = strings.Trim(value, " \t")
 	for i := 0; i < len(value); i++ {
 		// RFC 9110 §5.5: CR, LF and NUL in a field value MUST be rejected (or
 		// replaced); other control characters are not field-vchars either.
 		if c := value[i]; (c < ' ' && c != '\t') || c == 0x7f {
-			return badRequest("A field value holds a control character.")
+			return Field{}, badRequest("A field value holds a control character.")
 		}
 	}
-	r.Header = append(r.Header, Field{name, value})
-	return nil
+	return Field{name, value}, nil
 }
 
 // interpretFields reads the fields the server itself acts on: Host, the
 // body's framing, Connection and Expect.
 func (r *Request) interpretFields() error {
 	var hosts, contentLengths int
-	var transferEncoding, keepAlive bool
+	var transferEncodings []string
+	var keepAlive bool
 	for _, f := range r.Header {
 		switch {
 		case strings.EqualFold(f.Name, "Host"):
@@ -380,7 +349,7 @@ func (r *Request) interpretFields() error {
 			contentLengths++
 			r.ContentLength = n
 		case strings.EqualFold(f.Name, "Transfer-Encoding"):
-			transferEncoding = true
+			transferEncodings = append(transferEncodings, f.Value)
 		case strings.EqualFold(f.Name, "Connection"):
 			for _, opt := range strings.Split(f.Value, ",") {
 				switch opt = strings.Trim(opt, " \t"); {
@@ -403,18 +372,11 @@ func (r *Request) interpretFields() error {
 	if hosts > 1 || (hosts == 0 && r.ProtoMinor == 1) {
 		return badRequest("An HTTP/1.1 request needs exactly one Host field.")
 	}
-	if transferEncoding {
-		// RFC 9112 §6.1: a request with both MAY be refused and the connection
-		// MUST be closed after it: the two framings are how smuggling starts.
-		if contentLengths > 0 {
-			return badRequest("The request has both Transfer-Encoding and Content-Length.")
+	if transferEncodings != nil {
+		if err := r.checkTransferEncoding(transferEncodings, contentLengths > 0); err != nil {
+			return err
 		}
-		// RFC 9112 §6.1: a transfer coding the server does not understand
-		// SHOULD get 501. This server decodes none, chunked included.
-		return &requestError{501, "This server does not accept a request body in a transfer coding, chunked included; send Content-Length."}
-	}
-	if r.ContentLength > maxBodyBytes {
-		return &requestError{413, fmt.Sprintf("The request body is larger than %d bytes.", maxBodyBytes)}
+		r.ContentLength = -1 // chunked: the length is known at the body's end
 	}
 	// RFC 9112 §9.3: HTTP/1.1 connections persist unless "close" is sent;
 	// HTTP/1.0 ones close unless the client asks for "keep-alive".
@@ -427,19 +389,60 @@ func (r *Request) interpretFields() error {
 	return nil
 }
 
+// checkTransferEncoding accepts a request body in the chunked transfer
+// coding, alone (RFC 9112 §6.1, §7.1), as net/http and nginx do. The values
+// are those of every Transfer-Encoding field; withLength reports a
+// Content-Length field too. Every refusal closes the connection.
+func (r *Request) checkTransferEncoding(values []string, withLength bool) error {
+	// RFC 9112 §6.1: a request with both MAY be refused and the connection
+	// MUST be closed after it: two framings that disagree are how request
+	// smuggling starts.
+	if withLength {
+		return badRequest("The request has both Transfer-Encoding and Content-Length.")
+	}
+	// RFC 9112 §6.1: an HTTP/1.0 recipient may not know transfer codings;
+	// its framing MUST be treated as faulty.
+	if r.ProtoMinor == 0 {
+		return badRequest("An HTTP/1.0 request cannot have a Transfer-Encoding.")
+	}
+	codings := strings.Split(strings.Join(values, ","), ",")
+	// RFC 9112 §6.3: unless chunked is the final coding, the body's length
+	// cannot be known: 400, and close.
+	if !strings.EqualFold(strings.Trim(codings[len(codings)-1], " \t"), "chunked") {
+		return badRequest("The final transfer coding is not chunked.")
+	}
+	for _, coding := range codings[:len(codings)-1] {
+		switch coding = strings.Trim(coding, " \t"); {
+		case coding == "":
+			return badRequest("The Transfer-Encoding has an empty element.")
+		case strings.EqualFold(coding, "chunked"): // RFC 9112 §6.1: at most once
+			return badRequest("The chunked transfer coding is applied more than once.")
+		default: // RFC 9112 §6.1: a coding the server does not understand SHOULD get 501
+			return &requestError{501, "This server decodes no transfer coding but chunked."}
+		}
+	}
+	return nil
+}
+
 // parseContentLength parses a Content-Length value: 1*DIGIT (RFC 9110 §8.6),
-// or a list of identical ones, "42, 42".
+// or a list of identical ones, "42, 42". A number too large for an int64 is
+// still a number: it comes back as the largest int64, which is over every
+// body limit (413).
 func parseContentLength(v string) (int64, error) {
 	n := int64(-1)
 	for _, elem := range strings.Split(v, ",") {
 		elem = strings.Trim(elem, " \t")
-		if elem == "" || len(elem) > 18 { // 18 digits cannot overflow an int64
+		if elem == "" {
 			return 0, badRequest("The Content-Length is not a number.")
 		}
 		var m int64
 		for i := 0; i < len(elem); i++ {
 			if !isDigit(elem[i]) {
 				return 0, badRequest("The Content-Length is not a number.")
+			}
+			if m > (math.MaxInt64-9)/10 { // one more digit could overflow
+				m = math.MaxInt64
+				continue
 			}
 			m = m*10 + int64(elem[i]-'0')
 		}
@@ -451,9 +454,12 @@ func parseContentLength(v string) (int64, error) {
 	return n, nil
 }
 
-// isKnownMethod reports whether method is one of RFC 9110 §9's methods (and
-// PATCH, RFC 5789) that this server implements. CONNECT is not among them:
-// it is for proxies.
+// serverMethods are the methods this server implements, as "OPTIONS *"
+// lists them: RFC 9110 §9's (and PATCH, RFC 5789), but for CONNECT, which is
+// for proxies. Another method gets 501 (RFC 9110 §9.1).
+const serverMethods = "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH"
+
+// isKnownMethod reports whether method is one of serverMethods.
 func isKnownMethod(method string) bool {
 	switch method {
 	case "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH":
@@ -507,35 +513,4 @@ func isHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c 
 
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
-// body reads a request body of a known length from the connection.
-type body struct {
-	r         *bufio.Reader
-	remaining int64
-	// continueSent is set once "100 Continue" was written; sendContinue
-	// writes it before the first read of a body the client holds back.
-	continueSent bool
-	sendContinue func() error
-}
-
-func (b *body) Read(p []byte) (int, error) {
-	if b.remaining <= 0 {
-		return 0, io.EOF
-	}
-	if b.sendContinue != nil && !b.continueSent {
-		b.continueSent = true
-		if err := b.sendContinue(); err != nil {
-			return 0, err
-		}
-	}
-	if int64(len(p)) > b.remaining {
-		p = p[:b.remaining]
-	}
-	n, err := b.r.Read(p)
-	b.remaining -= int64(n)
-	if err == io.EOF && b.remaining > 0 {
-		err = io.ErrUnexpectedEOF // the client closed before the body's end
-	}
-	return n, err
 }

@@ -9,12 +9,15 @@ import (
 	"time"
 )
 
-// sendChunkBytes is how much of a streamed body may be sent per WriteTimeout.
-const sendChunkBytes = 1 << 20
-
 // imfFixdate is the layout of HTTP dates (RFC 9110 §5.6.7), always in GMT:
 // "Sun, 06 Nov 1994 08:49:37 GMT".
 const imfFixdate = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// sendChunkBytes is how much of a file ReadFrom sends per write deadline.
+// WriteTimeout bounds the time a piece takes to enter the kernel's send
+// buffer (server.go's sendBufferBytes), so a client must read about this
+// much, plus a third of that buffer, per WriteTimeout: 23 KiB/s by default.
+const sendChunkBytes = 64 << 10
 
 // ErrBodyNotAllowed is returned by Write for a response that has no body:
 // 1xx, 204 and 304 (RFC 9110 §6.4.1).
@@ -138,12 +141,13 @@ func (w *ResponseWriter) writeStreamed(p []byte) (int, error) {
 	return n, err
 }
 
-// ReadFrom streams the body from src; io.Copy(w, src) calls it. With
-// Content-Length set and src an *os.File, the bytes go from the file to the
-// socket inside the kernel (sendfile on Linux), never through this process.
-// The write deadline is renewed for every sendChunkBytes, so a large file
-// needs a client that keeps reading, not one that reads it all in
-// WriteTimeout.
+// ReadFrom streams the body from src, as io.Copy(w, src) would; the static
+// files call it with the *os.File. With Content-Length set and src an
+// *os.File, the bytes go from the file to the socket inside the kernel
+// (sendfile on Linux), never through this process. The write deadline is
+// renewed for every sendChunkBytes: WriteTimeout bounds a stall, not the
+// transfer, and a large file needs a client that keeps reading, not one
+// that reads it all within WriteTimeout.
 func (w *ResponseWriter) ReadFrom(src io.Reader) (int64, error) {
 	if err := w.startBody(); err != nil {
 		return 0, err
@@ -193,9 +197,17 @@ func appendErrorPage(b []byte, status int, message string) []byte {
 	return b
 }
 
+// serverOptions answers "OPTIONS *", a question about the server rather
+// than about a resource (RFC 9110 §9.3.7): the methods it implements.
+func (w *ResponseWriter) serverOptions() {
+	w.header.Set("Allow", serverMethods)
+	w.WriteHeader(204)
+}
+
 // finish completes the response after the handler returned: for a buffered
-// body it writes the head, with the body's exact length, and the body; then
-// it flushes the connection's buffer, once per response.
+// body it writes the head, with the body's exact length, and the body, into
+// the connection's buffer. The buffer goes out when the connection next
+// waits for the client, or closes.
 func (w *ResponseWriter) finish() error {
 	if w.status == 0 {
 		w.status = 200
@@ -218,9 +230,8 @@ func (w *ResponseWriter) finish() error {
 		// read the next response as the rest of this body. Close instead.
 		w.closeAfter = true
 	}
-	err := w.conn.bw.Flush()
 	w.conn.logAccess()
-	return err
+	return nil
 }
 
 // writeHead writes the status line and the header section into the

@@ -2,20 +2,36 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"io"
 	"log"
 	"net"
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
-// Bounds on connections. A client over maxConnections gets 503 Service
-// Unavailable; past maxRefusing of those at once, it is simply closed.
+// Bounds on connections. At maxConnections, a new client takes the place of
+// the connection idle the longest; if none is idle, it gets 503 Service
+// Unavailable. Past maxRefusing of those at once, Serve stops accepting
+// until one is done: the next clients wait in the kernel's queue.
 const (
-	maxConnections = 1000 // connections served at once
-	maxRefusing    = 64   // connections being refused with 503 at once
+	maxConnections  = 1000        // connections served at once
+	maxRefusing     = 64          // connections being refused with 503 at once
+	maxAcceptDelay  = time.Second // the longest wait after a failed Accept
+	minAcceptDelay  = 5 * time.Millisecond
+	refuseWriteTime = time.Second // how long a 503 may take to write
+
+	// sendBufferBytes caps the kernel's send buffer of each connection
+	// (SO_SNDBUF; Linux doubles it, and would otherwise let it grow to
+	// 4 MiB). It bounds the kernel memory a slow reader pins, and with it how
+	// long one write may wait: a full buffer wakes its writer only once a
+	// third of it has drained, about 170 KiB here, so a client reading 32 KiB/s
+	// never makes a write wait WriteTimeout. The price: one connection sends
+	// at most 512 KiB per round trip, 40 Mbit/s at 100 ms.
+	sendBufferBytes = 256 << 10
 )
 
 // A Handler answers one HTTP request. The server reads the request before it
@@ -39,20 +55,25 @@ type TCPServer struct {
 	// concurrent use, as os.Stdout is.
 	AccessLog io.Writer
 
+	// Trace, if not nil, gets every byte that every connection reads and
+	// writes (trace.go): what -trace shows.
+	Trace io.Writer
+
 	mu       sync.Mutex
 	listener net.Listener
-	conns    map[*conn]bool // the connections being served: true while idle between requests
-	closing  bool           // set by Shutdown
-	refusing chan struct{}  // a slot per connection being refused with 503
+	conns    map[*conn]time.Time // the connections being served: when each became idle, zero while busy
+	closing  bool                // set by Shutdown
+	refusing chan struct{}       // a slot per connection being refused with 503
+	traced   int                 // connections traced so far, to number them
 }
 
 // Serve accepts connections on ln and serves each one in a goroutine of its
-// own, so that a slow client no longer holds up the others. When Accept fails,
-// for example because Shutdown closed ln, Serve waits for the connections in
-// flight to finish and returns the error.
+// own, so that a slow client no longer holds up the others. When Accept
+// fails for good, for example because Shutdown closed ln, Serve waits for the
+// connections in flight to finish and returns the error.
 func (s *TCPServer) Serve(ln net.Listener) error {
 	s.mu.Lock()
-	s.listener, s.conns, s.refusing = ln, make(map[*conn]bool), make(chan struct{}, maxRefusing)
+	s.listener, s.conns, s.refusing = ln, make(map[*conn]time.Time), make(chan struct{}, maxRefusing)
 	s.IdleTimeout = cmp.Or(s.IdleTimeout, defaultIdleTimeout)
 	s.ReadTimeout = cmp.Or(s.ReadTimeout, defaultReadTimeout)
 	s.WriteTimeout = cmp.Or(s.WriteTimeout, defaultWriteTimeout)
@@ -63,24 +84,40 @@ func (s *TCPServer) Serve(ln net.Listener) error {
 	defer ln.Close()
 	var inFlight sync.WaitGroup
 	defer inFlight.Wait()
+	var delay time.Duration // after a failed Accept
 	for {
 		rwc, err := ln.Accept()
 		if err != nil {
-			return err
+			if !isTemporary(err) || s.shuttingDown() {
+				return err
+			}
+			// Out of file descriptors, say: the clients are not to blame, and
+			// a server that exits here lets one client take it down. Wait
+			// (as net/http does: 5 ms, doubling up to 1 s) and try again.
+			delay = min(max(2*delay, minAcceptDelay), maxAcceptDelay)
+			log.Printf("accept: %v; retrying in %v", err, delay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		if tcp, ok := rwc.(*net.TCPConn); ok {
+			tcp.SetWriteBuffer(sendBufferBytes)
+		}
+		if s.Trace != nil {
+			rwc = s.trace(rwc)
 		}
 		c := newConn(s, rwc)
 		if !s.track(c) {
-			select {
-			case s.refusing <- struct{}{}:
-				inFlight.Add(1)
-				go func() {
-					defer inFlight.Done()
-					defer func() { <-s.refusing }()
-					c.refuseBusy()
-				}()
-			default:
-				rwc.Close() // too busy even to say so
-			}
+			// A slot to refuse it in; if all are taken, wait for one. The
+			// clients behind it wait in the kernel's queue, rather than be
+			// cut off with a reset.
+			s.refusing <- struct{}{}
+			inFlight.Add(1)
+			go func() {
+				defer inFlight.Done()
+				defer func() { <-s.refusing }()
+				c.refuseBusy()
+			}()
 			continue
 		}
 		inFlight.Add(1)
@@ -104,6 +141,18 @@ func (s *TCPServer) serveConn(c *conn) {
 	c.serve()
 }
 
+// isTemporary reports whether a failed Accept may succeed if tried again:
+// the process or the system is out of file descriptors or of memory, or a
+// client gave up before its connection was accepted.
+func isTemporary(err error) bool {
+	for _, errno := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM, syscall.ECONNABORTED} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	return false
+}
+
 // Shutdown stops the server gracefully: it closes the listener, so no new
 // connection is accepted, and closes every idle connection at once. A
 // connection in the middle of a request closes after its response, which says
@@ -115,8 +164,8 @@ func (s *TCPServer) Shutdown() {
 	if s.listener != nil {
 		s.listener.Close()
 	}
-	for c, idle := range s.conns {
-		if idle {
+	for c, idleSince := range s.conns {
+		if !idleSince.IsZero() {
 			c.rwc.Close()
 		}
 	}
@@ -128,15 +177,28 @@ func (s *TCPServer) shuttingDown() bool {
 	return s.closing
 }
 
-// track records a new connection, busy reading its first request. It
-// reports false when maxConnections are being served already.
+// track records a new connection, idle until its first request arrives. At
+// maxConnections it closes the connection idle the longest to make room,
+// and reports false if every connection is in the middle of a request.
 func (s *TCPServer) track(c *conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.conns) >= maxConnections {
-		return false
+		// A client that connects and sends nothing, a thousand times over,
+		// must not lock everyone else out: the idle make room.
+		var oldest *conn
+		for other, idleSince := range s.conns {
+			if !idleSince.IsZero() && (oldest == nil || idleSince.Before(s.conns[oldest])) {
+				oldest = other
+			}
+		}
+		if oldest == nil {
+			return false
+		}
+		delete(s.conns, oldest) // setIdle and setBusy now report false to it
+		oldest.rwc.Close()
 	}
-	s.conns[c] = false
+	s.conns[c] = time.Now()
 	return true
 }
 
@@ -146,15 +208,22 @@ func (s *TCPServer) untrack(c *conn) {
 	delete(s.conns, c)
 }
 
-// setIdle marks c idle (waiting for a request) or busy. It reports false if
-// the server is shutting down, and the connection should close.
-func (s *TCPServer) setIdle(c *conn, idle bool) bool {
+// setIdle marks c idle, waiting for a request, and setBusy marks it busy with
+// one. Each reports false if the connection is to close: the server is
+// shutting down, or closed it to make room.
+func (s *TCPServer) setIdle(c *conn) bool { return s.setIdleSince(c, time.Now()) }
+func (s *TCPServer) setBusy(c *conn) bool { return s.setIdleSince(c, time.Time{}) }
+
+func (s *TCPServer) setIdleSince(c *conn, t time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
+	idleSince, ok := s.conns[c]
+	if !ok || s.closing {
 		return false
 	}
-	s.conns[c] = idle
+	if t.IsZero() || idleSince.IsZero() { // a new connection is idle since it was accepted
+		s.conns[c] = t
+	}
 	return true
 }
 
@@ -172,7 +241,7 @@ const busyBody = "Too many connections; retry in a moment.\n"
 // refuseBusy answers a connection over maxConnections with busyResponse and
 // closes it without a reset destroying the answer (see lingeringClose).
 func (c *conn) refuseBusy() {
-	c.rwc.SetWriteDeadline(time.Now().Add(time.Second))
+	c.rwc.SetWriteDeadline(time.Now().Add(refuseWriteTime))
 	io.WriteString(c.rwc, busyResponse)
 	c.lingeringClose()
 }

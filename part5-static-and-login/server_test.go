@@ -200,43 +200,71 @@ func TestSmallWrites(t *testing.T) {
 
 // TestMalformedOverSocket sends every malformed request of request_test.go:
 // each gets its status, an HTML page naming it and "Connection: close", the
-// connection closes, and the server still answers the next client.
+// connection closes, and the server still answers the next client. Broken
+// bodies go to a handler that reads them, and answers their error.
 func TestMalformedOverSocket(t *testing.T) {
 	addr, log := startHello(t)
+	echoAddr, _ := startTCPServer(t, echoBody, nil)
 	for _, tt := range malformedRequests {
-		t.Run(tt.name, func(t *testing.T) {
-			conn := dial(t, addr)
-			if _, err := io.WriteString(conn, tt.raw); err != nil {
-				t.Fatal(err)
-			}
-			br := bufio.NewReader(conn)
-			resp, err := http.ReadResponse(br, nil)
-			if err != nil {
-				t.Fatalf("reading the response: %v", err)
-			}
-			body, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			title := fmt.Sprintf("<title>%d %s</title>", tt.status, StatusText(tt.status))
-			// ReadResponse turns "Connection: close" into resp.Close.
-			got := []any{resp.StatusCode, resp.Close, resp.Header.Get("Content-Type"), bytes.Contains(body, []byte(title))}
-			want := []any{tt.status, true, "text/html; charset=utf-8", true}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("status, Connection, Content-Type, title in page (-want +got):\n%s\n%s", diff, body)
-			}
-			if rest, err := io.ReadAll(br); len(rest) != 0 || err != nil {
-				t.Errorf("after the response: %q, %v; want the connection closed", rest, err)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkRefused(t, addr, tt.raw, tt.status) })
+	}
+	for _, tt := range malformedBodies {
+		t.Run(tt.name, func(t *testing.T) { checkRefused(t, echoAddr, tt.raw, tt.status) })
 	}
 	if got := log.String(); got != "" {
 		t.Errorf("the handler saw malformed requests:\n%s", got)
 	}
-	if got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
-		t.Errorf("after the malformed requests, GET / = %q", got)
+	for _, addr := range []string{addr, echoAddr} {
+		if got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
+			t.Errorf("after the malformed requests, GET / = %q", got)
+		}
 	}
 }
+
+// checkRefused sends raw and checks that it gets status, an HTML page that
+// names it, and a closed connection after it.
+func checkRefused(t *testing.T, addr, raw string, status int) {
+	t.Helper()
+	conn := dial(t, addr)
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("reading the response: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := fmt.Sprintf("<title>%d %s</title>", status, StatusText(status))
+	// ReadResponse turns "Connection: close" into resp.Close.
+	got := []any{resp.StatusCode, resp.Close, resp.Header.Get("Content-Type"), bytes.Contains(body, []byte(title))}
+	want := []any{status, true, "text/html; charset=utf-8", true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status, Connection, Content-Type, title in page (-want +got):\n%s\n%s", diff, body)
+	}
+	if rest, err := io.ReadAll(br); len(rest) != 0 || err != nil {
+		t.Errorf("after the response: %q, %v; want the connection closed", rest, err)
+	}
+}
+
+// echoBody answers with the request's body. A body it cannot read gets the
+// status that the error carries, as any handler that reads bodies should.
+var echoBody = handlerFunc(func(w *ResponseWriter, r *Request) {
+	body, err := io.ReadAll(r.Body)
+	var reqErr *requestError
+	switch {
+	case errors.As(err, &reqErr):
+		w.Error(reqErr.status, reqErr.reason)
+	case err != nil:
+		w.Error(400, err.Error())
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(body)
+	}
+})
 
 // TestStalledClients: hundreds of clients that connect and send nothing, or
 // half a request, do not delay a normal request.
@@ -254,23 +282,101 @@ func TestStalledClients(t *testing.T) {
 	}
 }
 
-// TestMaxConnections holds maxConnections connections open, then shows that
-// one more gets 503 and is closed, while the others are still served.
-func TestMaxConnections(t *testing.T) {
-	addr, _ := startHello(t)
-	held := make([]net.Conn, maxConnections)
+// holdConnections opens n connections to addr. If midRequest, each has
+// sent half a request head, so that the server counts it busy, not idle.
+// It returns once the server has accepted them all.
+func holdConnections(t *testing.T, addr string, n int, midRequest bool) []net.Conn {
+	t.Helper()
+	held := make([]net.Conn, n)
 	for i := range held {
 		held[i] = dial(t, addr)
+		if midRequest && i < n-1 {
+			io.WriteString(held[i], "GET / HTTP/1.1\r\n")
+		}
 	}
-	// The kernel queues connections in order and Serve accepts them in that
-	// order, so the next one is the first over the limit.
-	got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-	if want := busyResponse; got != want {
-		t.Errorf("connection %d got %q, want %q", maxConnections+1, got, want)
+	// A request answered on the last connection proves that the server has
+	// accepted all the others, since it accepts them in order. Then the last
+	// one is idle, or mid-request like the others.
+	last := held[n-1]
+	io.WriteString(last, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	if midRequest {
+		io.WriteString(last, "GET / HTTP/1.1\r\n")
 	}
-	io.WriteString(held[0], "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(last), nil)
+	if err != nil {
+		t.Fatalf("connection %d of %d: %v", n, n, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	return held
+}
+
+// TestMaxConnections holds maxConnections connections in the middle of a
+// request, then shows that the clients over the limit all get 503 and a clean
+// close, never a reset, even more of them at once than maxRefusing; and that
+// the held connections are still served.
+func TestMaxConnections(t *testing.T) {
+	const refused = 3 * maxRefusing
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, nil)
+	held := holdConnections(t, addr, maxConnections, true)
+
+	var wg sync.WaitGroup
+	results := make([]string, refused)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				results[i] = err.Error()
+				return
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(10 * time.Second))
+			io.WriteString(conn, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+			got, err := io.ReadAll(conn)
+			switch {
+			case err != nil:
+				results[i] = err.Error()
+			case len(got) > 0 && string(got) != busyResponse:
+				results[i] = fmt.Sprintf("%.40q", got)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r != "" {
+			t.Errorf("refused client %d: %s; want %q or a clean close", i, r, busyResponse)
+		}
+	}
+	io.WriteString(held[0], "Host: h\r\nConnection: close\r\n\r\n")
 	if got, err := io.ReadAll(held[0]); err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 200 OK") {
 		t.Errorf("a held connection got %.30q, %v; want 200", got, err)
+	}
+}
+
+// TestIdleMakeRoom: at maxConnections, a new client takes the place of the
+// connection idle the longest, so that clients that connect and send nothing
+// cannot lock others out; connections in the middle of a request stay.
+func TestIdleMakeRoom(t *testing.T) {
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, nil)
+	busy := holdConnections(t, addr, 10, true)
+	idle := holdConnections(t, addr, maxConnections-10, false)
+
+	for i := range 3 {
+		got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
+			t.Fatalf("client %d over the limit got %.40q, want 200", i, got)
+		}
+		// The oldest idle connection was closed to make room.
+		if n, err := idle[i].Read(make([]byte, 1)); err != io.EOF {
+			t.Errorf("idle connection %d: Read = %d, %v; want io.EOF, closed to make room", i, n, err)
+		}
+	}
+	for i, conn := range busy {
+		io.WriteString(conn, "Host: h\r\nConnection: close\r\n\r\n")
+		if got, err := io.ReadAll(conn); err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 200 OK") {
+			t.Errorf("busy connection %d got %.30q, %v; want 200", i, got, err)
+		}
 	}
 }
 
@@ -564,4 +670,140 @@ func TestConcurrentClients(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// TestHEADErrors: a response to HEAD has no content, error responses
+// included (RFC 9110 §9.3.2), whenever the request line could be read; its
+// fields are those GET would get, Content-Length included.
+func TestHEADErrors(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) { s.ReadTimeout = timeout })
+	tests := []struct {
+		name, get string
+		status    int
+		reason    string
+	}{
+		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400, "An HTTP/1.1 request needs exactly one Host field."},
+		{"stalled head", "GET / HTTP/1.1\r\nHost: h\r\n", 408, "The request took too long to arrive."},
+		{"unknown expectation", "GET / HTTP/1.1\r\nHost: h\r\nExpect: x\r\n\r\n", 417, "The only expectation this server meets is 100-continue."},
+		{"header section too large", "GET / HTTP/1.1\r\nHost: h\r\nX: " + strings.Repeat("a", maxHeaderBytes) + "\r\n\r\n", 431,
+			fmt.Sprintf("The header section is longer than %d bytes.", maxHeaderBytes)},
+		{"unknown transfer coding", "GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "This server decodes no transfer coding but chunked."},
+		{"HTTP/2.0", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "This server speaks HTTP/1.0 and HTTP/1.1."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := appendErrorPage(nil, tt.status, tt.reason)
+			head := fmt.Sprintf("HTTP/1.1 %d %s\r\nDate: X\r\nContent-Type: text/html; charset=utf-8\r\n", tt.status, StatusText(tt.status)) +
+				withLength(page, "Connection: close\r\n")
+			head = strings.TrimSuffix(head, string(page))
+			if diff := cmp.Diff(head+string(page), exchange(t, addr, tt.get)); diff != "" {
+				t.Errorf("GET: (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(head, exchange(t, addr, "HEAD"+strings.TrimPrefix(tt.get, "GET"))); diff != "" {
+				t.Errorf("HEAD: GET's head and no content (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestOptionsAsterisk: "OPTIONS *" asks about the server, not about a
+// resource (RFC 9110 §9.3.7): 204 with the methods it implements, and the
+// connection stays open.
+func TestOptionsAsterisk(t *testing.T) {
+	addr, log := startHello(t)
+	got := exchange(t, addr, "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	want := "HTTP/1.1 204 No Content\r\nDate: X\r\nAllow: GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH\r\n\r\n" +
+		helloHead + "Connection: close\r\n\r\n" + helloPage
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("OPTIONS * then GET / (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff("GET / HTTP/1.1\n", log.String()); diff != "" {
+		t.Errorf("requests the handler saw (-want +got):\n%s", diff)
+	}
+}
+
+// TestSlowReader: WriteTimeout bounds a stall, not a transfer. A client that
+// keeps reading, slowly, gets a body that takes many WriteTimeouts to send;
+// TestWriteTimeout shows that one that stops reading is dropped.
+func TestSlowReader(t *testing.T) {
+	const size = 8 << 20
+	const writeTimeout = 100 * time.Millisecond
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(size))
+		chunk := make([]byte, 64<<10)
+		for written := 0; written < size; written += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}), func(s *TCPServer) { s.WriteTimeout = writeTimeout })
+
+	conn := dial(t, addr)
+	io.WriteString(conn, "GET /big HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	// Read 64 KiB every 10 ms, 6.4 MB/s: the body takes over a second,
+	// more than ten write timeouts, but no write waits long.
+	start := time.Now()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	var got int64
+	buf := make([]byte, 64<<10)
+	for {
+		<-tick.C
+		n, err := io.ReadFull(conn, buf)
+		got += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	head := int64(len("HTTP/1.1 200 OK\r\nDate: Mon, 02 Jan 2006 15:04:05 GMT\r\nContent-Type: application/octet-stream\r\nContent-Length: 8388608\r\nConnection: close\r\n\r\n"))
+	if got != head+size {
+		t.Errorf("a client reading steadily got %d bytes in %v, want %d", got, time.Since(start), head+size)
+	}
+	if elapsed := time.Since(start); elapsed < 5*writeTimeout {
+		t.Logf("the transfer took only %v: the test proves little on this machine", elapsed)
+	}
+}
+
+// TestPipelinedBatch: requests that arrive together are answered together,
+// in one write, not one write per response.
+func TestPipelinedBatch(t *testing.T) {
+	const n = 16
+	writes := new(traceCounter)
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) { s.Trace = writes })
+	conn := dial(t, addr)
+	io.WriteString(conn, strings.Repeat("GET / HTTP/1.1\r\nHost: h\r\n\r\n", n-1)+"GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	got, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := strings.Count(string(got), "HTTP/1.1 200 OK"); c != n {
+		t.Fatalf("got %d responses, want %d", c, n)
+	}
+	// One read brings the requests in (a write of 500 bytes on loopback
+	// arrives whole); allow a second, should it not.
+	if w := writes.count(); w > 2 {
+		t.Errorf("%d pipelined responses took %d writes, want 1 (2 at most)", n, w)
+	}
+}
+
+// traceCounter counts the writes a traced connection makes.
+type traceCounter struct {
+	mu     sync.Mutex
+	writes int
+}
+
+func (c *traceCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if bytes.Contains(p, []byte(" > ")) {
+		c.writes++
+	}
+	return len(p), nil
+}
+
+func (c *traceCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.writes
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -502,4 +503,71 @@ func TestLargeFileFlatMemory(t *testing.T) {
 		t.Errorf("serving %d MiB allocated %d KiB; want under 8 MiB, whatever the file's size", size>>20, allocated>>10)
 	}
 	t.Logf("served %d MiB, allocated %d KiB", size>>20, (after.TotalAlloc-before.TotalAlloc)>>10)
+}
+
+// TestSlowFileReader: WriteTimeout bounds a stall, not a transfer. A client
+// that keeps reading a large file, slowly, gets all of it, however many
+// WriteTimeouts that takes; one that stops reading is dropped.
+func TestSlowFileReader(t *testing.T) {
+	const size = 8 << 20
+	const writeTimeout = 100 * time.Millisecond
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, err := openSite(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{}, 2) // a value each time a response has been sent or given up
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		files.ServeHTTP(w, r)
+		served <- struct{}{}
+	}), func(s *TCPServer) { s.WriteTimeout = writeTimeout })
+	get := "GET /big.bin HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+
+	t.Run("steady reader", func(t *testing.T) {
+		conn := dial(t, addr)
+		io.WriteString(conn, get)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 64 KiB every 10 ms, 6.4 MB/s: more than ten write timeouts in all.
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		start, got, buf := time.Now(), int64(0), make([]byte, 64<<10)
+		for {
+			<-tick.C
+			n, err := io.ReadFull(resp.Body, buf)
+			got += int64(n)
+			if err != nil {
+				break
+			}
+		}
+		<-served
+		if got != size {
+			t.Errorf("a client reading steadily got %d bytes in %v, want %d", got, time.Since(start), size)
+		}
+	})
+	t.Run("stalled reader", func(t *testing.T) {
+		conn := dial(t, addr)
+		conn.(*net.TCPConn).SetReadBuffer(64 << 10)
+		io.WriteString(conn, get)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Read nothing until the server gives up, after WriteTimeout: then
+		// the body ends short.
+		select {
+		case <-served:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the server still sends to a client that stopped reading, after 5 s")
+		}
+		got, err := io.Copy(io.Discard, resp.Body)
+		if err != io.ErrUnexpectedEOF || got >= size {
+			t.Errorf("a client that stopped reading got %d bytes, %v; want fewer than %d and io.ErrUnexpectedEOF", got, err, size)
+		}
+	})
 }

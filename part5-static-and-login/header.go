@@ -1,0 +1,57 @@
+package main
+
+import "strings"
+
+// A Field is one header field line: "Name: Value".
+type Field struct {
+	Name, Value string
+}
+
+// Header is a message's header section: its fields in order, repeated names
+// kept (RFC 9110 §5.2). Names compare case-insensitively (RFC 9110 §5.1).
+// A slice beats a map here: a request has a dozen fields, and a linear scan
+// of a dozen strings is faster than hashing and allocates nothing.
+type Header []Field
+
+// Get returns the value of the first field named name, or "".
+func (h Header) Get(name string) string {
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Values returns the values of every field named name, in order.
+func (h Header) Values(name string) []string {
+	var vs []string
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			vs = append(vs, f.Value)
+		}
+	}
+	return vs
+}
+
+// Set replaces every field named name with one field name: value.
+func (h *Header) Set(name, value string) {
+	h.Del(name)
+	*h = append(*h, Field{name, value})
+}
+
+// Add appends a field, keeping any others of the same name.
+func (h *Header) Add(name, value string) {
+	*h = append(*h, Field{name, value})
+}
+
+// Del removes every field named name.
+func (h *Header) Del(name string) {
+	kept := (*h)[:0]
+	for _, f := range *h {
+		if !strings.EqualFold(f.Name, name) {
+			kept = append(kept, f)
+		}
+	}
+	*h = kept
+}
