@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -16,10 +18,12 @@ const traceBytes = 512
 // the few it watches: the server takes it for any other net.Conn. That is
 // the whole trick of -trace. For connection 3:
 //
-//	#3 < GET / HTTP/1.1\r\n          what the client sent
+//	#3 -- read 41 bytes               one Read: what the client sent
+//	#3 < GET / HTTP/1.1\r\n
 //	#3 < Host: localhost:8888\r\n
 //	#3 < \r\n
-//	#3 > HTTP/1.1 200 OK\r\n         what the server wrote
+//	#3 -- wrote 364 bytes             one Write: what the server sent
+//	#3 > HTTP/1.1 200 OK\r\n
 //
 // CR and LF are shown as \r and \n, other bytes that are not printable
 // ASCII in hex, \x00.
@@ -42,7 +46,7 @@ func (s *TCPServer) trace(rwc net.Conn) net.Conn {
 
 func (t *traceConn) Read(p []byte) (int, error) {
 	n, err := t.Conn.Read(p)
-	t.print("< ", p[:n])
+	t.print("read", "< ", p[:n])
 	if err != nil {
 		t.note("read: " + err.Error())
 	}
@@ -51,7 +55,7 @@ func (t *traceConn) Read(p []byte) (int, error) {
 
 func (t *traceConn) Write(p []byte) (int, error) {
 	n, err := t.Conn.Write(p)
-	t.print("> ", p[:n])
+	t.print("wrote", "> ", p[:n])
 	if err != nil {
 		t.note("write: " + err.Error())
 	}
@@ -77,14 +81,23 @@ func (t *traceConn) note(s string) {
 	t.out.Write([]byte(t.id + "-- " + s + "\n"))
 }
 
-// print prints p, a line per LF, each behind the connection's number and
-// the direction: "<" read from the client, ">" written to it.
-func (t *traceConn) print(dir string, p []byte) {
+// print prints what one Read or Write moved: how many bytes, then p, a line
+// per LF, each behind the connection's number and the direction, "<" read
+// from the client or ">" written to it. Past traceBytes, it stops at the
+// end of a line and counts the rest.
+func (t *traceConn) print(verb, dir string, p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	shown := p[:min(len(p), traceBytes)]
-	var b []byte
+	shown := p
+	if len(p) > traceBytes {
+		shown = p[:bytes.LastIndexByte(p[:traceBytes], '\n')+1]
+		if len(shown) == 0 {
+			shown = p[:traceBytes]
+		}
+	}
+	more := len(p) - len(shown)
+	b := fmt.Appendf(nil, "%s-- %s %d bytes\n", t.id, verb, len(p))
 	for len(shown) > 0 {
 		b = append(b, t.id...)
 		b = append(b, dir...)
@@ -98,12 +111,8 @@ func (t *traceConn) print(dir string, p []byte) {
 		}
 		b = append(b, '\n')
 	}
-	if len(p) > traceBytes {
-		b = append(b, t.id...)
-		b = append(b, dir...)
-		b = append(b, "... "...)
-		b = strconv.AppendInt(b, int64(len(p)-traceBytes), 10)
-		b = append(b, " more bytes\n"...)
+	if more > 0 {
+		b = fmt.Appendf(b, "%s%s... %d more bytes\n", t.id, dir, more)
 	}
 	t.out.Write(b)
 }
