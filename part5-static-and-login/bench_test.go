@@ -2,13 +2,21 @@ package main
 
 // Benchmarks beside the same workload on Go's net/http. Run them with
 //
-//	go test -run '^$' -bench . -benchmem ./part4-httpserver
+//	go test -run '^$' -bench . -benchmem ./part5-static-and-login
+//
+// For a load tool in another process, such as wrk, TestNetHTTPBaseline
+// serves a folder with net/http's FileServer, logging each request to
+// stdout as part5 does:
+//
+//	go test ./part5-static-and-login -run NetHTTPBaseline -v -args -baseline 127.0.0.1:8889 -baseline-root DIR
 //
 // docs/part4-httpserver.md and docs/part5-static-and-login.md have the figures.
 
 import (
 	"bufio"
 	"bytes"
+	"flag"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,7 +25,35 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
+
+var (
+	baselineAddr = flag.String("baseline", "", "serve -baseline-root with net/http on this `address` (TestNetHTTPBaseline)")
+	baselineRoot = flag.String("baseline-root", ".", "the `folder` TestNetHTTPBaseline serves")
+)
+
+// TestNetHTTPBaseline serves a folder with net/http's FileServer until the
+// test binary is stopped, if -baseline names an address; it is skipped
+// otherwise. Each request is logged to stdout, in Common Log Format but for
+// the status: knowing it would take wrapping the ResponseWriter, which
+// would hide its ReadFrom from FileServer, and with it sendfile.
+func TestNetHTTPBaseline(t *testing.T) {
+	if *baselineAddr == "" {
+		t.Skip("serves net/http for load tools only with -baseline ADDR")
+	}
+	ln, err := net.Listen("tcp", *baselineAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("Serving net/http on http://%s ...\n", ln.Addr())
+	files := http.FileServer(http.Dir(*baselineRoot))
+	t.Fatal(http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		files.ServeHTTP(w, r)
+		host, _, _ := net.SplitHostPort(r.RemoteAddr)
+		fmt.Fprintf(os.Stdout, "%s - - [%s] %q - -\n", host, time.Now().Format(commonLogTime), r.Method+" "+r.RequestURI+" "+r.Proto)
+	})))
+}
 
 // benchRequest is what curl sends, plus two fields a browser would add.
 const benchRequest = "GET /index.html?lang=en HTTP/1.1\r\n" +

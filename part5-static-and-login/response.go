@@ -142,9 +142,10 @@ func (w *ResponseWriter) writeStreamed(p []byte) (int, error) {
 }
 
 // ReadFrom streams the body from src, as io.Copy(w, src) would; the static
-// files call it with the *os.File. With Content-Length set and src an
-// *os.File, the bytes go from the file to the socket inside the kernel
-// (sendfile on Linux), never through this process. The write deadline is
+// files call it with the *os.File. A body that fits in the connection's
+// write buffer is copied there, behind its head. A larger one, with
+// Content-Length set and src an *os.File, goes from the file to the socket
+// inside the kernel (sendfile on Linux), never through this process. The write deadline is
 // renewed for every sendChunkBytes: WriteTimeout bounds a stall, not the
 // transfer, and a large file needs a client that keeps reading, not one
 // that reads it all within WriteTimeout.
@@ -154,6 +155,13 @@ func (w *ResponseWriter) ReadFrom(src io.Reader) (int64, error) {
 	}
 	if w.contentLength < 0 || w.req.Method == "HEAD" {
 		return io.Copy(struct{ io.Writer }{w}, src) // hide ReadFrom from io.Copy: no recursion
+	}
+	if left := w.contentLength - w.written; left <= int64(w.conn.bw.Available()) {
+		// A small file fits in the write buffer beside its head: one copy,
+		// and head and body leave in one write, with any other responses.
+		n, err := w.conn.bw.ReadFrom(io.LimitReader(src, left))
+		w.written += n
+		return n, err
 	}
 	if err := w.conn.bw.Flush(); err != nil { // the head, before the file's bytes
 		return 0, err
