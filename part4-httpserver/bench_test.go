@@ -41,12 +41,7 @@ func TestNetHTTPBaseline(t *testing.T) {
 	fmt.Printf("Serving net/http on http://%s ...\n", ln.Addr())
 	t.Fatal(http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(os.Stdout, "%s %s %s\n", r.Method, r.RequestURI, r.Proto)
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, helloPage)
+		netHTTPHello(w, r)
 	})))
 }
 
@@ -93,52 +88,41 @@ func BenchmarkReadRequest(b *testing.B) {
 // BenchmarkKeepAliveGET measures requests per second end to end: clients on
 // kept-alive connections send GET / and read the whole response, one at a
 // time per connection, over loopback TCP. Both servers send the same page.
-func BenchmarkKeepAliveGET(b *testing.B) {
-	b.Run("part4", func(b *testing.B) {
-		ln := benchListen(b)
-		srv := &TCPServer{Handler: &HelloHandler{Log: io.Discard}}
-		go srv.Serve(ln)
-		defer srv.Shutdown()
-		benchGET(b, ln.Addr().String())
-	})
-	b.Run("net-http", func(b *testing.B) {
-		ln := benchListen(b)
-		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/" {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, helloPage)
-		})}
-		go srv.Serve(ln)
-		defer srv.Close()
-		benchGET(b, ln.Addr().String())
-	})
-}
+func BenchmarkKeepAliveGET(b *testing.B) { benchServers(b, benchGET) }
 
 // BenchmarkPipelinedGET is BenchmarkKeepAliveGET with 16 requests sent in
 // one write before the 16 responses are read, the pattern of TechEmpower's
 // plaintext test. One op is one request.
-func BenchmarkPipelinedGET(b *testing.B) {
+func BenchmarkPipelinedGET(b *testing.B) { benchServers(b, benchPipelined) }
+
+// benchServers runs bench against part4 and against net/http serving the
+// same page.
+func benchServers(b *testing.B, bench func(b *testing.B, addr string)) {
 	b.Run("part4", func(b *testing.B) {
 		ln := benchListen(b)
 		srv := &TCPServer{Handler: &HelloHandler{Log: io.Discard}}
 		go srv.Serve(ln)
 		defer srv.Shutdown()
-		benchPipelined(b, ln.Addr().String())
+		bench(b, ln.Addr().String())
 	})
 	b.Run("net-http", func(b *testing.B) {
 		ln := benchListen(b)
-		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, helloPage)
-		})}
+		srv := &http.Server{Handler: netHTTPHello}
 		go srv.Serve(ln)
 		defer srv.Close()
-		benchPipelined(b, ln.Addr().String())
+		bench(b, ln.Addr().String())
 	})
 }
+
+// netHTTPHello is HelloHandler's GET / on net/http.
+var netHTTPHello = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, helloPage)
+})
 
 // benchPipelined sends pipelineDepth requests at a time from parallel
 // clients; a client's last batch may be cut short.
