@@ -1,0 +1,123 @@
+//go:build exercises
+
+package exercises
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The tests below check the harness itself: the commands and the byte
+// positions a failing check prints must be right, or a learner is misled.
+
+func TestHarnessFirstDiff(t *testing.T) {
+	tests := []struct {
+		want, got string
+		prefix    bool
+		at        int
+		differ    bool
+	}{
+		{"HTTP/1.1 404 ", "HTTP/1.1 200 OK", true, 9, true},
+		{"HTTP/1.1 404 ", "HTTP/1.1 404 Not Found", true, 0, false},
+		{"HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found", false, 0, false},
+		{"HTTP/1.1 404 Not Found", "HTTP/1.1 404 Not Found\r", false, 22, true},
+		{"abc", "ab", false, 2, true},
+		{"", "H", false, 0, true},
+		{"H", "", true, 0, true},
+	}
+	for _, tt := range tests {
+		at, differ := firstDiff(tt.want, tt.got, tt.prefix)
+		if at != tt.at || differ != tt.differ {
+			t.Errorf("firstDiff(%q, %q, %v) = %d, %v, want %d, %v", tt.want, tt.got, tt.prefix, at, differ, tt.at, tt.differ)
+		}
+	}
+}
+
+func TestHarnessDescribeByte(t *testing.T) {
+	got := []string{describeByte("a\r\n \x01", 0), describeByte("a\r\n \x01", 1), describeByte("a\r\n \x01", 2),
+		describeByte("a\r\n \x01", 3), describeByte("a\r\n \x01", 4), describeByte("a", 1)}
+	want := []string{"'a' (0x61)", `CR '\r'`, `LF '\n'`, "a space ' '", "byte 0x01", "no byte"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("describeByte (-want +got):\n%s", diff)
+	}
+}
+
+func TestHarnessNcCommand(t *testing.T) {
+	tests := []struct {
+		steps []step
+		want  string
+	}{
+		{
+			[]step{{data: []piece{{text: "GET / HTTP/1.1\r\nHost: x\r\n\r\n"}}}},
+			`printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | nc localhost 8888`,
+		},
+		{
+			[]step{{data: []piece{{text: "POST / HTTP/1.1\r\n\r\n"}}}, {pause: true}, {data: []piece{{text: "100%"}}}, {pause: true}},
+			`{ printf 'POST / HTTP/1.1\r\n\r\n'; sleep 1; printf '100%%'; } | nc localhost 8888`,
+		},
+		{
+			[]step{{data: []piece{{text: "GET /"}, repeat('a', 3), {text: " HTTP/1.1\r\n"}}}},
+			`{ printf 'GET /'; head -c 3 /dev/zero | tr '\0' 'a'; printf ' HTTP/1.1\r\n'; } | nc localhost 8888`,
+		},
+	}
+	for _, tt := range tests {
+		if got := ncCommand(tt.steps); got != tt.want {
+			t.Errorf("ncCommand(%v) =\n\t%s\nwant\n\t%s", tt.steps, got, tt.want)
+		}
+	}
+}
+
+// TestHarnessPrintfQuote runs the printf commands in a shell: they must
+// print the exact bytes.
+func TestHarnessPrintfQuote(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to run printf in")
+	}
+	for _, s := range []string{
+		"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+		"100% \\ 'quoted' \"double\" $HOME `tick`",
+		"tab\there, NUL\x00, DEL\x7f, é, \x01",
+	} {
+		out, err := exec.Command(sh, "-c", "printf "+printfQuote(s)).Output()
+		if err != nil {
+			t.Fatalf("printf %s: %v", printfQuote(s), err)
+		}
+		if string(out) != s {
+			t.Errorf("printf %s printed %q, want %q", printfQuote(s), out, s)
+		}
+	}
+}
+
+func TestHarnessReport(t *testing.T) {
+	r := report{
+		what:     "the status line",
+		sent:     "printf 'GET /nope HTTP/1.1\\r\\n\\r\\n' | nc localhost 8888",
+		run:      "go run ./mypart4",
+		expected: "HTTP/1.1 404 ",
+		prefix:   true,
+		got:      "HTTP/1.1 200 OK",
+		received: []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"),
+	}
+	want := `expected the status line
+  sent:      printf 'GET /nope HTTP/1.1\r\n\r\n' | nc localhost 8888
+             (with your server running: go run ./mypart4)
+  expected:  a line that starts with "HTTP/1.1 404 "
+  got:       "HTTP/1.1 200 OK"
+  first difference at byte 9: expected '4' (0x34), got '2' (0x32)
+  received (40 bytes):
+             HTTP/1.1 200 OK␍␊
+             Content-Length: 2␍␊
+             ␍␊
+             hi
+`
+	if diff := cmp.Diff(want, r.String()); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(report{expected: "a", got: ""}.String(), "got:       nothing") {
+		t.Errorf("a report of nothing received does not say so:\n%s", report{expected: "a"}.String())
+	}
+}

@@ -1,0 +1,154 @@
+//go:build exercises
+
+package exercises
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The ladder from part 1 to part 2 is a refactoring: the bytes on the wire
+// stay the same, and -delay is the only thing a client can see change.
+
+// checkDelayFlag: -delay is accepted, and every request gets part 1's
+// answer, byte for byte, however its bytes arrive.
+func checkDelayFlag(t *testing.T, tg target) {
+	p := start(t, tg, "-delay", "0s")
+	tests := []struct {
+		name   string
+		pieces []string // written one after another
+	}{
+		{"curl GET", []string{"GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n"}},
+		{"any path", []string{"GET /no/such/page?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"}},
+		{"HTTP/1.0 without header fields", []string{"GET / HTTP/1.0\r\n\r\n"}},
+		{"bare LF line ends", []string{"GET / HTTP/1.1\nHost: localhost\n\n"}},
+		{"head in small writes", []string{"GE", "T / HT", "TP/1.1\r", "\nHost: local", "host\r\n", "\r", "\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			for _, piece := range tt.pieces {
+				c.send(piece)
+			}
+			c.expectExactly(hello)
+		})
+	}
+}
+
+// checkDelayWaits: with -delay 300ms, no answer comes sooner than 300 ms
+// after the request. (A lower bound only: a slow machine cannot make a
+// correct program fail it.)
+func checkDelayWaits(t *testing.T, tg target) {
+	const delay = 300 * time.Millisecond
+	p := start(t, tg, "-delay", delay.String())
+	c := p.dial(t)
+	c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	sent := time.Now()
+	c.expectExactly(hello)
+	if took := time.Since(sent); took < delay {
+		t.Fatalf("expected the answer no sooner than -delay %v after the request\n  sent:      %s\n"+
+			"             (with your server running: %s)\n  got:       the answer after %v",
+			delay, c.command(), p.runLine(), took.Round(time.Millisecond))
+	}
+}
+
+// checkOneAtATime: while one client is inside its handler, a second one,
+// connected and with its request sent, gets nothing; it is answered once the
+// first is done.
+func checkOneAtATime(t *testing.T, tg target) {
+	p := start(t, tg, "-delay", "0s")
+	first := enter(t, p, "/first")
+	second := p.dial(t)
+	second.note = "run nc localhost 8888 and type GET / HTTP/1.1 (no empty line); meanwhile\n" +
+		"curl -v http://localhost:8888/ in another terminal must wait until you end the first request"
+	second.send("GET /second HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	second.expectSilence("no answer to a second client while the first is being served")
+	first.send("Host: localhost\r\n\r\n")
+	first.expectExactly(hello)
+	second.expectExactly(hello)
+}
+
+// The ladder from part 2 to part 3 makes the server concurrent.
+
+// checkTogether: eight clients that have sent only their request line are
+// all inside their handlers at once (each handler prints the line as it
+// reads it: that is the barrier), a ninth is answered meanwhile, and the
+// eight are answered once they finish their requests.
+func checkTogether(t *testing.T, tg target) {
+	const held = 8
+	p := start(t, tg)
+	var clients []*client
+	for i := range held {
+		path := fmt.Sprintf("/held-%d", i+1)
+		c := p.dial(t)
+		line := "GET " + path + " HTTP/1.1\r\n"
+		c.send(line)
+		if _, ok := p.stdout.wait(0, func(l string) bool { return l == line }, answerTimeout, p.exited); !ok {
+			t.Fatalf("expected client %d's request line on the server's stdout while %d other clients are inside their handlers\n"+
+				"  try it:    run nc localhost 8888 in two terminals and type one line, GET / HTTP/1.1, in each:\n"+
+				"             both lines must show on the server's output at once\n"+
+				"             (with your server running: %s)\n  got on stdout within %v:\n%s",
+				i+1, i, p.runLine(), answerTimeout, showBytes([]byte(strings.Join(p.stdout.all()[1:], "")), "             "))
+		}
+		clients = append(clients, c)
+	}
+	c := p.dial(t)
+	c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	c.expectExactly(hello)
+	for _, c := range clients {
+		c.send("Host: localhost\r\n\r\n")
+	}
+	for _, c := range clients {
+		c.expectExactly(hello)
+	}
+}
+
+// checkGracefulShutdown: SIGINT (Ctrl-C) or SIGTERM while a request is in
+// flight: the request is answered, the program exits 0 and frees its port.
+func checkGracefulShutdown(t *testing.T, tg target) {
+	skipWithoutSignals(t)
+	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			p := start(t, tg, "-delay", "500ms")
+			c := p.dial(t)
+			c.note = fmt.Sprintf("run curl -v http://localhost:8888/ and, within half a second, press Ctrl-C in the server's terminal "+
+				"(or kill -%s its process):\ncurl must get Hello, World!, and the server exit with status 0", strings.TrimPrefix(signalName(sig), "SIG"))
+			c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+			// The handler prints the head before its delay: once the empty
+			// line is out, the request is in flight.
+			if _, ok := p.stdout.wait(0, isEmptyLine, answerTimeout, p.exited); !ok {
+				t.Fatalf("expected the server to print the request head it read, up to its empty line; stdout:\n%s",
+					showBytes([]byte(strings.Join(p.stdout.all(), "")), "    "))
+			}
+			p.signal(t, sig)
+			c.expectExactly(hello)
+			code, ok := p.waitExit(answerTimeout)
+			if !ok || code != 0 {
+				got := fmt.Sprintf("%v", p.cmd.ProcessState)
+				if !ok {
+					got = fmt.Sprintf("still running %v after %s", answerTimeout, signalName(sig))
+				}
+				t.Fatalf("expected the program to exit with status 0 after %s, once the request in flight was answered\n"+
+					"  try it:    %s\n  got:       %s\n  stderr:    %s",
+					signalName(sig), strings.ReplaceAll(c.note, "\n", "\n             "), got, indent(p.stderr.String()))
+			}
+			ln, err := net.Listen("tcp", p.addr)
+			if err != nil {
+				t.Fatalf("expected the port to be free once the program exited: %v", err)
+			}
+			ln.Close()
+		})
+	}
+}
+
+func signalName(sig os.Signal) string {
+	if sig == syscall.SIGINT {
+		return "SIGINT"
+	}
+	return "SIGTERM"
+}

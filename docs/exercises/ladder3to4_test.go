@@ -1,0 +1,429 @@
+//go:build exercises
+
+package exercises
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The ladder from part 3 to part 4 grows the Hello, World! server into an
+// HTTP/1.1 server, one layer of the chapter at a time. Each check sends only
+// what its layer needs, so that it passes as soon as that layer is built,
+// and keeps passing as the later ones are added.
+
+// A row is one request and the status line its response must have.
+type row struct {
+	name    string
+	request []any  // sent in one write: strings and pieces
+	status  string // the status line, or its start: "HTTP/1.1 404 "
+}
+
+// methodOf returns the method a request starts with.
+func methodOf(request []any) string {
+	s, _ := request[0].(string)
+	method, _, _ := strings.Cut(s, " ")
+	return method
+}
+
+// checkRows sends each row's request on a connection of its own and checks
+// the status and the framing, then more, if it is not nil. It stops at the
+// first row that fails.
+func checkRows(t *testing.T, p *program, rows []row, more func(*testing.T, *client, row, *response)) {
+	for _, r := range rows {
+		ok := t.Run(r.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(r.request...)
+			resp := c.expectStatus(methodOf(r.request), r.status)
+			c.expectFraming(resp)
+			if more != nil {
+				more(t, c, r, resp)
+			}
+		})
+		if !ok {
+			return // one problem at a time: the next rows would mostly repeat it
+		}
+	}
+}
+
+// get is a GET request for target, as curl sends it.
+func get(target string, fields ...string) string {
+	return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + lines(fields) + "\r\n"
+}
+
+func lines(fields []string) string {
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(f + "\r\n")
+	}
+	return b.String()
+}
+
+// checkRequestLine: 404 for other paths, 405 with Allow for other methods.
+func checkRequestLine(t *testing.T, tg target) {
+	p := start(t, tg)
+	rows := []row{
+		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
+		{"GET /?x=1", []any{get("/?x=1")}, "HTTP/1.1 200 "},
+		{"GET /nope", []any{get("/nope")}, "HTTP/1.1 404 "},
+		{"GET /index.html?x=1", []any{get("/index.html?x=1")}, "HTTP/1.1 404 "},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
+	}
+	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
+		if resp.code == 405 {
+			allow, _ := resp.get("Allow")
+			if !hasTokens(allow, "GET", "HEAD") {
+				c.fail(report{what: "an Allow field that lists GET and HEAD (RFC 9110 §15.5.6)", expected: "Allow: GET, HEAD", got: "Allow: " + allow})
+			}
+		}
+	})
+	t.Run("net/http GET /nope", func(t *testing.T) {
+		resp, body := httpDo(t, p, "GET", "/nope")
+		if resp.StatusCode != 404 {
+			httpFail(t, p, "GET", "/nope", "the status 404", resp, body)
+		}
+	})
+}
+
+// hasTokens reports whether a comma-separated list holds every one of want.
+func hasTokens(list string, want ...string) bool {
+	have := map[string]bool{}
+	for _, tok := range strings.Split(list, ",") {
+		have[strings.ToUpper(strings.TrimSpace(tok))] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkResponseHead: the status line with its reason phrase, Date,
+// Content-Type and Content-Length on every response.
+func checkResponseHead(t *testing.T, tg target) {
+	p := start(t, tg)
+	rows := []row{
+		{"GET /", []any{get("/")}, "HTTP/1.1 200 OK"},
+		{"GET /nope", []any{get("/nope")}, "HTTP/1.1 404 Not Found"},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 Method Not Allowed"},
+	}
+	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
+		now := time.Now().UTC()
+		date, ok := resp.get("Date")
+		d, err := time.Parse(http.TimeFormat, date)
+		if !ok || err != nil || d.Sub(now).Abs() > 10*time.Minute {
+			c.fail(report{
+				what:     "a Date field with the time now, in IMF-fixdate and GMT (RFC 9110 §5.6.7)",
+				expected: "Date: " + now.Format(http.TimeFormat),
+				got:      "Date: " + date,
+			})
+		}
+		if _, ok := resp.get("Content-Length"); !ok {
+			c.fail(report{what: "a Content-Length field", expected: "Content-Length: " + strconv.Itoa(len(resp.body)), got: ""})
+		}
+		ctype, _ := resp.get("Content-Type")
+		if !strings.HasPrefix(ctype, "text/html") {
+			c.fail(report{what: "an HTML page", expected: "Content-Type: text/html; charset=utf-8", got: "Content-Type: " + ctype})
+		}
+		want := strconv.Itoa(resp.code) // an error page names its status
+		if resp.code == 200 {
+			want = "Hello, World!"
+		}
+		if !strings.Contains(string(resp.body), want) {
+			c.fail(report{what: fmt.Sprintf("a body that contains %q", want), expected: want, got: string(resp.body)})
+		}
+	})
+	t.Run("net/http GET /", func(t *testing.T) {
+		resp, body := httpDo(t, p, "GET", "/")
+		if resp.StatusCode != 200 || resp.ContentLength != int64(len(body)) {
+			httpFail(t, p, "GET", "/", "200 OK with a Content-Length that counts the body", resp, body)
+		}
+	})
+}
+
+// checkHeaderFields: field lines parsed, names case-insensitive, one Host.
+func checkHeaderFields(t *testing.T, tg target) {
+	p := start(t, tg)
+	rows := []row{
+		{"lower-case host", []any{"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"no space after the colon, one after the value", []any{"GET / HTTP/1.1\r\nHost:localhost \r\n\r\n"}, "HTTP/1.1 200 "},
+		{"curl's fields", []any{get("/", "User-Agent: curl/8.5.0", "Accept: */*")}, "HTTP/1.1 200 "},
+		{"HTTP/1.0 without Host", []any{"GET / HTTP/1.0\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"HTTP/1.1 without Host", []any{"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"}, "HTTP/1.1 400 "},
+		{"two Host fields", []any{"GET / HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n"}, "HTTP/1.1 400 "},
+		{"a field line without a colon", []any{get("/", "NoColon")}, "HTTP/1.1 400 "},
+		{"whitespace before the colon", []any{"GET / HTTP/1.1\r\nHost : localhost\r\n\r\n"}, "HTTP/1.1 400 "},
+	}
+	checkRows(t, p, rows, nil)
+}
+
+// checkContentLength: a body framed by Content-Length; bad lengths 400.
+// A length over the limit is never read: the server refuses it with 413, or
+// answers without reading it, and closes the connection either way.
+func checkContentLength(t *testing.T, tg target) {
+	p := start(t, tg)
+	post := func(target string, fields ...string) string {
+		return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\n" + lines(fields) + "\r\n"
+	}
+	rows := []row{
+		{"POST / with a body", []any{post("/", "Content-Length: 5"), "hello"}, "HTTP/1.1 405 "},
+		{"POST /nope with a body", []any{post("/nope", "Content-Length: 5"), "hello"}, "HTTP/1.1 404 "},
+		{"one value repeated", []any{post("/", "Content-Length: 5, 5"), "hello"}, "HTTP/1.1 405 "},
+		{"not a number", []any{post("/", "Content-Length: five"), "hello"}, "HTTP/1.1 400 "},
+		{"negative", []any{post("/", "Content-Length: -5"), "hello"}, "HTTP/1.1 400 "},
+		{"a plus sign", []any{post("/", "Content-Length: +5"), "hello"}, "HTTP/1.1 400 "},
+		{"two different values", []any{post("/", "Content-Length: 5", "Content-Length: 6"), "hello"}, "HTTP/1.1 400 "},
+	}
+	checkRows(t, p, rows, nil)
+	t.Run("1 TiB, over any limit", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(post("/", "Content-Length: 1099511627776"), "only the start of a terabyte")
+		c.expectStatus("POST", "HTTP/1.1 4") // 413, or the answer to the request (405) given without the body
+		c.expectClosed()                     // and never a wait for the rest
+	})
+}
+
+// checkKeepAlive: HTTP/1.1 connections stay open; "Connection: close" and
+// HTTP/1.0 close them, unless HTTP/1.0 asks for keep-alive.
+func checkKeepAlive(t *testing.T, tg target) {
+	p := start(t, tg)
+	t.Run("two requests on one connection", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/"))
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		if v, _ := r.get("Connection"); strings.EqualFold(v, "close") {
+			c.fail(report{what: "no \"Connection: close\": an HTTP/1.1 connection stays open", expected: "", got: "Connection: " + v})
+		}
+		c.pause()
+		c.send(get("/nope"))
+		c.expectStatus("GET", "HTTP/1.1 404 ")
+	})
+	t.Run("Connection: close", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/", "Connection: close"))
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectField(r, "Connection", "close")
+		c.expectClosed()
+	})
+	t.Run("HTTP/1.0", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("GET / HTTP/1.0\r\n\r\n")
+		c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectClosed()
+	})
+	t.Run("HTTP/1.0 with Connection: keep-alive", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectField(r, "Connection", "keep-alive")
+		c.pause()
+		c.send("GET /nope HTTP/1.0\r\n\r\n")
+		c.expectStatus("GET", "HTTP/1.1 404 ")
+		c.expectClosed()
+	})
+	t.Run("net/http reuses the connection", func(t *testing.T) {
+		client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
+		defer client.CloseIdleConnections()
+		var reused bool
+		trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}
+		for i, path := range []string{"/", "/nope"} {
+			ctx := httptrace.WithClientTrace(context.Background(), trace)
+			req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+p.addr+path, nil)
+			resp, err := client.Do(req)
+			if err == nil {
+				io.Copy(io.Discard, resp.Body) // a body read to its end lets the connection be reused
+				resp.Body.Close()
+			}
+			if i == 1 && !reused {
+				t.Fatalf("expected net/http's client to send its second request on the connection of the first\n"+
+					"  sent:      curl -v http://localhost:8888/ http://localhost:8888/nope\n"+
+					"             (with your server running: %s)\n"+
+					"  expected:  curl says \"Re-using existing connection\"\n  got:       a new connection", p.runLine())
+			}
+		}
+	})
+}
+
+// checkPipelining: requests sent together are answered in order, and a
+// body that looks like a request is still a body.
+func checkPipelining(t *testing.T, tg target) {
+	p := start(t, tg)
+	t.Run("three requests in one write", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/") + get("/nope") + "DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+		c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectStatus("GET", "HTTP/1.1 404 ")
+		c.expectStatus("DELETE", "HTTP/1.1 405 ")
+		c.expectClosed()
+	})
+	t.Run("a body that holds a request", func(t *testing.T) {
+		smuggled := get("/smuggled")
+		c := p.dial(t)
+		c.send(fmt.Sprintf("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n%s", len(smuggled), smuggled) +
+			get("/", "Connection: close"))
+		c.expectStatus("POST", "HTTP/1.1 405 ")
+		c.expectStatus("GET", "HTTP/1.1 200 ") // 404 would be the answer to /smuggled
+		c.expectClosed()
+	})
+}
+
+// checkChunked: a chunked request body is framed exactly: the server
+// answers the request and then either reads the request after the body from
+// its first byte or, having said "Connection: close", closes. Chunked beside
+// Content-Length or in HTTP/1.0, and bodies whose length cannot be known,
+// are refused.
+func checkChunked(t *testing.T, tg target) {
+	p := start(t, tg)
+	const head = "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+	next := get("/", "Connection: close") // sent after each body: never to be read from the middle of it
+	// answerThenNext checks the answer to the POST and what follows it.
+	answerThenNext := func(c *client, status string) {
+		c.t.Helper()
+		r := c.expectStatus("POST", status)
+		if v, _ := r.get("Connection"); !strings.EqualFold(v, "close") {
+			c.expectStatus("GET", "HTTP/1.1 200 ") // the body was skipped exactly
+		}
+		c.expectClosed()
+	}
+	for _, tt := range []struct{ name, body string }{
+		{"one chunk", "5\r\nhello\r\n0\r\n\r\n"},
+		{"two chunks, an extension and a trailer", "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n"},
+		{"upper-case hex", "A\r\n0123456789\r\n0\r\n\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(head + tt.body + next)
+			answerThenNext(c, "HTTP/1.1 405 ")
+		})
+	}
+	// A body that breaks its framing may be found out only after the answer
+	// (405 here, when the handler does not read the body): the connection
+	// must close all the same.
+	for _, tt := range []struct {
+		name string
+		body []any
+	}{
+		{"a chunk size that is not hex", []any{"zz\r\nhello\r\n0\r\n\r\n"}},
+		{"256 MiB, over any limit", []any{"10000000\r\n", repeat('x', 2<<20), "\r\n0\r\n\r\n"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(append(append([]any{head}, tt.body...), next)...)
+			c.expectStatus("POST", "HTTP/1.1 4")
+			c.expectClosed()
+		})
+	}
+	rows := []row{
+		{"chunked and Content-Length", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n" + next}, "HTTP/1.1 400 "},
+		{"chunked in HTTP/1.0", []any{"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" + next}, "HTTP/1.1 400 "},
+		{"gzip, not chunked, last", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\nhello" + next}, "HTTP/1.1 400 "},
+		{"gzip, then chunked", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" + next}, "HTTP/1.1 501 "},
+	}
+	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
+		c.expectClosed() // never an answer to the GET after the refused body
+	})
+}
+
+// checkBadInput: malformed requests get their status, an HTML page that
+// names it, "Connection: close", and the connection closes: the request
+// sent after a bad one is never answered.
+func checkBadInput(t *testing.T, tg target) {
+	p := start(t, tg)
+	next := get("/")
+	rows := []row{
+		{"two spaces in the request line", []any{"GET  / HTTP/1.1\r\nHost: localhost\r\n\r\n" + next}, "HTTP/1.1 400 "},
+		{"a space in the target", []any{"GET /a b HTTP/1.1\r\nHost: localhost\r\n\r\n" + next}, "HTTP/1.1 400 "},
+		{"lower-case version", []any{"GET / http/1.1\r\nHost: localhost\r\n\r\n" + next}, "HTTP/1.1 400 "},
+		{"a control character in a field value", []any{"GET / HTTP/1.1\r\nHost: localhost\r\nX-Note: a\x01b\r\n\r\n" + next}, "HTTP/1.1 400 "},
+		{"HTTP/2.0", []any{"GET / HTTP/2.0\r\nHost: localhost\r\n\r\n" + next}, "HTTP/1.1 505 "},
+		{"an unknown method", []any{"BREW / HTTP/1.1\r\nHost: localhost\r\n\r\n" + next}, "HTTP/1.1 501 "},
+		{"a 64 KiB request line", []any{"GET /", repeat('a', 64<<10), " HTTP/1.1\r\nHost: localhost\r\n\r\n" + next}, "HTTP/1.1 414 "},
+		{"a 128 KiB header section", []any{"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ", repeat('a', 128<<10), "\r\n\r\n" + next}, "HTTP/1.1 431 "},
+	}
+	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
+		ctype, _ := resp.get("Content-Type")
+		if !strings.HasPrefix(ctype, "text/html") || !strings.Contains(string(resp.body), strconv.Itoa(resp.code)) {
+			c.fail(report{what: "an HTML error page that names its status", expected: strconv.Itoa(resp.code),
+				got: "Content-Type: " + ctype + "\r\n\r\n" + string(resp.body)})
+		}
+		c.expectField(resp, "Connection", "close")
+		c.expectClosed()
+	})
+}
+
+// checkRequestTimeout: a head that stops arriving gets 408 and a close.
+func checkRequestTimeout(t *testing.T, tg target) {
+	const wait = 15 * time.Second // part 4 answers after 10 s
+	p := start(t, tg)
+	c := p.dial(t)
+	c.send("GET / HTTP/1.1\r\nHost: localhost\r\n") // and never the empty line
+	c.pause()
+	r, err := c.readResponse("GET", wait)
+	if err != nil || !strings.HasPrefix(r.statusLine, "HTTP/1.1 408 ") {
+		got := c.received.String()
+		if r != nil && err == nil {
+			got = r.statusLine
+		}
+		c.fail(report{what: fmt.Sprintf("408 Request Timeout within %v of a head that stopped arriving", wait),
+			expected: "HTTP/1.1 408 ", prefix: true, got: got, gotNote: c.whyNot(err, wait)})
+	}
+	c.expectClosed()
+}
+
+// whyNot is why for a read that may have succeeded.
+func (c *client) whyNot(err error, d time.Duration) string {
+	if err == nil {
+		return ""
+	}
+	return c.why(err, d)
+}
+
+// checkHeadRequests: HEAD gets GET's head and no body, on success and on
+// error; the next response on the connection starts right after the head.
+func checkHeadRequests(t *testing.T, tg target) {
+	p := start(t, tg)
+	c := p.dial(t)
+	c.send(get("/", "Connection: close"))
+	getRoot := c.expectStatus("GET", "HTTP/1.1 200 ")
+
+	for _, tt := range []struct{ name, path, status, then, thenStatus string }{
+		{"HEAD /", "/", "HTTP/1.1 200 ", "/nope", "HTTP/1.1 404 "},
+		{"HEAD /nope", "/nope", "HTTP/1.1 404 ", "/", "HTTP/1.1 200 "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send("HEAD "+tt.path+" HTTP/1.1\r\nHost: localhost\r\n\r\n", get(tt.then, "Connection: close"))
+			r := c.expectStatus("HEAD", tt.status)
+			if tt.path == "/" {
+				for _, name := range []string{"Content-Type", "Content-Length"} {
+					want, _ := getRoot.get(name)
+					c.expectField(r, name, want)
+				}
+			}
+			// A body after HEAD's head would be read here as the next status line.
+			c.expectStatus("GET", tt.thenStatus)
+			c.expectClosed()
+		})
+	}
+	t.Run("HEAD refused with 400", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("HEAD / HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n")
+		c.expectStatus("HEAD", "HTTP/1.1 400 ")
+		c.expectClosed() // the error page must not follow the head
+	})
+	t.Run("net/http HEAD /", func(t *testing.T) {
+		resp, body := httpDo(t, p, "HEAD", "/")
+		if want := int64(len(getRoot.body)); resp.StatusCode != 200 || resp.ContentLength != want {
+			httpFail(t, p, "HEAD", "/", fmt.Sprintf("200 OK with Content-Length: %d, GET's", want), resp, body)
+		}
+	})
+}

@@ -1,0 +1,213 @@
+//go:build exercises
+
+package exercises
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// all makes a ladder run every checkpoint, in parallel, instead of stopping
+// at the first that fails. The progress command and CI use it.
+var all = flag.Bool("all", false, "run every checkpoint of a ladder, even after one fails")
+
+var (
+	root   string // the repository root
+	binDir string // the programs the checks build; removed at the end
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	wd, err := os.Getwd() // go test runs a package's tests in its folder
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	root = filepath.Dir(filepath.Dir(wd))
+	if binDir, err = os.MkdirTemp("", "exercises-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
+}
+
+// exerciseChecks holds the check of every exercise that has one, by number.
+var exerciseChecks = map[string]func(*testing.T, target){
+	"1.1": check404,
+	"1.2": checkHead,
+	"1.3": checkEcho,
+	"2.1": checkCountHandler,
+	"2.2": checkConnectionLog,
+	"2.3": checkReadTimeout,
+	"3.1": checkCountRace,
+	"3.2": checkMaxConns,
+	"3.3": checkShutdownTimeout,
+}
+
+// checkpointChecks holds the check of every ladder checkpoint, by ladder
+// and checkpoint name.
+var checkpointChecks = map[string]func(*testing.T, target){
+	"1to2/delay-flag":    checkDelayFlag,
+	"1to2/delay-waits":   checkDelayWaits,
+	"1to2/one-at-a-time": checkOneAtATime,
+
+	"2to3/together":          checkTogether,
+	"2to3/graceful-shutdown": checkGracefulShutdown,
+
+	"3to4/request-line":    checkRequestLine,
+	"3to4/response-head":   checkResponseHead,
+	"3to4/header-fields":   checkHeaderFields,
+	"3to4/content-length":  checkContentLength,
+	"3to4/keep-alive":      checkKeepAlive,
+	"3to4/pipelining":      checkPipelining,
+	"3to4/chunked":         checkChunked,
+	"3to4/bad-input":       checkBadInput,
+	"3to4/request-timeout": checkRequestTimeout,
+	"3to4/head":            checkHeadRequests,
+}
+
+func TestPart1(t *testing.T) { runExercises(t, "1") }
+func TestPart2(t *testing.T) { runExercises(t, "2") }
+func TestPart3(t *testing.T) { runExercises(t, "3") }
+
+// runExercises checks every exercise of a chapter that has a check, in
+// parallel with each other and with other chapters and ladders: each check
+// starts programs of its own.
+func runExercises(t *testing.T, chapter string) {
+	t.Parallel()
+	for _, ex := range Exercises {
+		if ex.Open || !strings.HasPrefix(ex.Number, chapter+".") {
+			continue
+		}
+		t.Run(ex.Number, func(t *testing.T) {
+			t.Parallel()
+			tg := targetFolder(t, ex.Part, "")
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("Exercise %s, %s, checked in %s.\n"+
+						"The hint and the solution are in docs/%s.md, under Exercises; the reference patch is\n"+
+						"docs/exercises/solutions/%s, which `git apply` applies at the repository root.",
+						ex.Number, ex.Title, tg.name, ex.Part, patchName(ex))
+				}
+			})
+			exerciseChecks[ex.Number](t, tg)
+		})
+	}
+}
+
+// patchName is the file of an exercise's reference solution: part1-2.patch for 1.2.
+func patchName(ex Exercise) string {
+	chapter, n, _ := strings.Cut(ex.Number, ".")
+	return fmt.Sprintf("part%s-%s.patch", chapter, n)
+}
+
+func TestLadder1to2(t *testing.T) { runLadder(t, "1to2") }
+func TestLadder2to3(t *testing.T) { runLadder(t, "2to3") }
+func TestLadder3to4(t *testing.T) { runLadder(t, "3to4") }
+
+// runLadder climbs a ladder: it runs the checkpoints in order and stops at
+// the first that fails, saying what to do next. With -all it runs them all.
+func runLadder(t *testing.T, name string) {
+	t.Parallel()
+	l := ladderNamed(name)
+	tg := targetFolder(t, l.Folder, fmt.Sprintf("Start the ladder with a copy of %s:\n\n"+
+		"\tcp -r %s %s\n\n(in PowerShell: Copy-Item -Recurse %s %s), or name your folder with PART=folder.",
+		l.From, l.From, l.Folder, l.From, l.Folder))
+	for i, cp := range l.Checkpoints {
+		ok := t.Run(checkpointID(i, cp), func(t *testing.T) {
+			if *all {
+				t.Parallel()
+			}
+			checkpointChecks[l.Name+"/"+cp.Name](t, tg)
+		})
+		if !ok && !*all {
+			t.Log(nextStep(l, i, tg))
+			return
+		}
+	}
+	if !*all {
+		t.Logf("%s passes every checkpoint of the ladder %s → %s. Compare it with the reference:\n\n\tgit diff --no-index %s %s",
+			tg.name, l.From, l.To, tg.name, l.To)
+	}
+}
+
+// checkpointID is a checkpoint's subtest name: "4-content-length".
+func checkpointID(i int, cp Checkpoint) string { return fmt.Sprintf("%d-%s", i+1, cp.Name) }
+
+func ladderNamed(name string) Ladder {
+	for _, l := range Ladders {
+		if l.Name == name {
+			return l
+		}
+	}
+	panic("no ladder " + name)
+}
+
+// nextStep tells a learner where they are on the ladder and what to build.
+func nextStep(l Ladder, i int, tg target) string {
+	cp := l.Checkpoints[i]
+	part := ""
+	if os.Getenv("PART") != "" {
+		part = "PART=" + tg.name + " "
+	}
+	return fmt.Sprintf("\n%s is on checkpoint %d of %d of the ladder %s → %s:\n    %s\n\n"+
+		"To do:\n%s\n\nRead: %s, section %q.\nCheck this step alone: %sgo test -tags exercises ./docs/exercises -run 'Ladder%s/^%d-'\n",
+		tg.name, i+1, len(l.Checkpoints), l.From, l.To, cp.Title,
+		wrap(cp.Todo, "    ", 88), l.Chapter, cp.Section, part, l.Name, i+1)
+}
+
+// wrap breaks text into lines of at most width bytes, each after indent.
+func wrap(text, indent string, width int) string {
+	var b strings.Builder
+	line := indent
+	for _, w := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(w) > width {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if len(line) > len(indent) {
+			line += " "
+		}
+		line += w
+	}
+	b.WriteString(line)
+	return b.String()
+}
+
+// TestTables checks that every exercise with a check, and every
+// checkpoint, has one, and that no check is left without its entry.
+func TestTables(t *testing.T) {
+	seen := map[string]bool{}
+	for _, ex := range Exercises {
+		if _, ok := exerciseChecks[ex.Number]; ok == ex.Open {
+			t.Errorf("exercise %s: open-ended %v, but has a check: %v", ex.Number, ex.Open, ok)
+		}
+		seen[ex.Number] = true
+	}
+	for n := range exerciseChecks {
+		if !seen[n] {
+			t.Errorf("exerciseChecks has %s, which Exercises does not list", n)
+		}
+	}
+	seen = map[string]bool{}
+	for _, l := range Ladders {
+		for _, cp := range l.Checkpoints {
+			key := l.Name + "/" + cp.Name
+			if checkpointChecks[key] == nil {
+				t.Errorf("checkpoint %s has no check", key)
+			}
+			seen[key] = true
+		}
+	}
+	for key := range checkpointChecks {
+		if !seen[key] {
+			t.Errorf("checkpointChecks has %s, which Ladders does not list", key)
+		}
+	}
+}

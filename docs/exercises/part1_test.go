@@ -1,0 +1,156 @@
+//go:build exercises
+
+package exercises
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// hello is what parts 1 to 3 answer, byte for byte.
+const hello = "HTTP/1.1 200 OK\r\n" +
+	"Content-Type: text/plain; charset=utf-8\r\n" +
+	"Content-Length: 13\r\n" +
+	"Connection: close\r\n" +
+	"\r\n" +
+	"Hello, World!"
+
+// check404 is exercise 1.1: 404 Not Found for every path but /, and / as before.
+func check404(t *testing.T, tg target) {
+	p := start(t, tg)
+	t.Run("GET / as before", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectExactly(hello)
+	})
+	for _, target := range []string{"/nope", "/index.html", "/a/b/c?x=1"} {
+		t.Run("GET "+target, func(t *testing.T) {
+			c := p.dial(t)
+			c.send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+			r := c.expectStatus("GET", "HTTP/1.1 404 Not Found")
+			c.expectFraming(r)
+			c.expectClosed()
+		})
+	}
+	t.Run("net/http GET /favicon.ico", func(t *testing.T) {
+		resp, body := httpDo(t, p, "GET", "/favicon.ico")
+		if resp.StatusCode != 404 {
+			httpFail(t, p, "GET", "/favicon.ico", "the status 404 Not Found", resp, body)
+		}
+	})
+}
+
+// checkHead is exercise 1.2: HEAD gets the head GET gets, and no body.
+func checkHead(t *testing.T, tg target) {
+	p := start(t, tg)
+	c := p.dial(t)
+	c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	c.expectExactly(hello)
+	head, _, _ := strings.Cut(hello, "\r\n\r\n")
+	head += "\r\n\r\n"
+
+	t.Run("HEAD /", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectExactly(head)
+	})
+	t.Run("net/http HEAD /", func(t *testing.T) {
+		resp, body := httpDo(t, p, "HEAD", "/")
+		if resp.StatusCode != 200 || resp.ContentLength != 13 {
+			httpFail(t, p, "HEAD", "/", "200 OK with Content-Length: 13, the length GET's body has", resp, body)
+		}
+	})
+}
+
+// checkEcho is exercise 1.3: a request with a body framed by Content-Length
+// gets that body back; a request without one still gets Hello, World!.
+func checkEcho(t *testing.T, tg target) {
+	p := start(t, tg)
+	t.Run("GET without a body", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectExactly(hello)
+	})
+	tests := []struct {
+		name   string
+		field  string // the Content-Length field line
+		body   piece
+		pause  bool // send the body after a pause, in a second write
+		length int
+	}{
+		{"one write", "Content-Length: 4", piece{text: "ping"}, false, 4},
+		{"the body after a pause", "Content-Length: 4", piece{text: "pong"}, true, 4},
+		{"lower-case field name", "content-length: 5", piece{text: "hello"}, false, 5},
+		{"no space after the colon", "Content-Length:5", piece{text: "hello"}, false, 5},
+		{"CR LF inside the body", "Content-Length: 8", piece{text: "a\r\n\r\nb\r\n"}, false, 8},
+		{"64 KiB", "Content-Length: 65536", repeat('x', 64<<10), false, 64 << 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			head := "POST /echo HTTP/1.1\r\nHost: localhost\r\n" + tt.field + "\r\n\r\n"
+			if tt.pause {
+				c.send(head)
+				c.expectSilence("no answer before the body has arrived")
+				c.send(tt.body)
+			} else {
+				c.send(head, tt.body)
+			}
+			r := c.expectStatus("POST", "HTTP/1.1 200 OK")
+			c.expectFraming(r)
+			c.expectBody(r, string(tt.body.bytes()))
+			c.expectClosed()
+		})
+	}
+}
+
+// httpDo sends a request with net/http as the client, a second opinion on
+// the framing, and returns the response and its body.
+func httpDo(t *testing.T, p *program, method, path string) (*http.Response, []byte) {
+	t.Helper()
+	client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	req, err := http.NewRequest(method, "http://"+p.addr+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("expected a response from net/http's client\n  sent:      %s\n"+
+			"             (with your server running: %s)\n  got:       %v",
+			curlCommand(method, path), p.runLine(), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("expected the whole body from net/http's client\n  sent:      %s\n"+
+			"             (with your server running: %s)\n  got:       %q and %v",
+			curlCommand(method, path), p.runLine(), body, err)
+	}
+	return resp, body
+}
+
+// httpFail ends a check on a response that net/http read.
+func httpFail(t *testing.T, p *program, method, path, expected string, resp *http.Response, body []byte) {
+	t.Helper()
+	var head strings.Builder
+	resp.Header.Write(&head)
+	t.Fatalf("expected %s\n  sent:      %s\n             (with your server running: %s)\n"+
+		"  got:       %s, Content-Length %d\n%s             and a body of %d bytes: %s",
+		expected, curlCommand(method, path), p.runLine(), resp.Status, resp.ContentLength,
+		showBytes([]byte(head.String()), "             "), len(body), quoteShort(string(body), 0))
+}
+
+// curlCommand is the curl line that sends the request net/http sent.
+func curlCommand(method, path string) string {
+	switch method {
+	case "GET":
+		return fmt.Sprintf("curl -v http://localhost:8888%s", path)
+	case "HEAD":
+		return fmt.Sprintf("curl -I http://localhost:8888%s", path)
+	}
+	return fmt.Sprintf("curl -v -X %s http://localhost:8888%s", method, path)
+}
