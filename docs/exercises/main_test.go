@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -181,7 +182,8 @@ func wrap(text, indent string, width int) string {
 }
 
 // TestTables checks that every exercise with a check, and every
-// checkpoint, has one, and that no check is left without its entry.
+// checkpoint, has one, that no check is left without its entry, and that
+// the chapter sections the checkpoints point to exist.
 func TestTables(t *testing.T) {
 	seen := map[string]bool{}
 	for _, ex := range Exercises {
@@ -197,7 +199,14 @@ func TestTables(t *testing.T) {
 	}
 	seen = map[string]bool{}
 	for _, l := range Ladders {
+		chapter, err := os.ReadFile(filepath.Join(root, l.Chapter))
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, cp := range l.Checkpoints {
+			if !regexp.MustCompile(`(?m)^##+ ` + regexp.QuoteMeta(cp.Section) + `$`).Match(chapter) {
+				t.Errorf("checkpoint %s/%s: %s has no section %q", l.Name, cp.Name, l.Chapter, cp.Section)
+			}
 			key := l.Name + "/" + cp.Name
 			if checkpointChecks[key] == nil {
 				t.Errorf("checkpoint %s has no check", key)
