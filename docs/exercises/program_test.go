@@ -279,10 +279,10 @@ func (l *lineLog) wait(from int, match func(string) bool, d time.Duration, exite
 	timeout := time.After(d)
 	for last := false; ; {
 		l.mu.Lock()
-		for i := from; i < len(l.lines); i++ {
-			if match(l.lines[i]) {
+		for _, line := range l.lines[from:] {
+			if match(line) {
 				l.mu.Unlock()
-				return l.lines[i], true
+				return line, true
 			}
 		}
 		from = len(l.lines)
