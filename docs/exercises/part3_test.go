@@ -111,7 +111,7 @@ func checkShutdownTimeout(t *testing.T, tg target) {
 	p.signal(t, syscall.SIGTERM)
 	busy.expectExactly(hello)
 	idle.note = "run nc localhost 8888 and type GET / HTTP/1.1 (no empty line); then stop the server with Ctrl-C:\n" +
-		"nc must end once -shutdown-timeout has passed, and the server exit with status 0"
+		"once -shutdown-timeout has passed, the server must close that connection and exit with status 0"
 	idle.expectClosed()
 	code, ok := p.waitExit(answerTimeout)
 	if !ok || code != 0 {
