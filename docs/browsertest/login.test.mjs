@@ -2,11 +2,16 @@
 // logs in with the form (from the keyboard), sees the success state, reloads
 // and is still logged in, logs out.
 //
-//   cd part5-static-and-login/browsertest && npm ci && npm test
+//   cd docs/browsertest && npm ci && npm test
+//
+// It lives here, outside part5-static-and-login, so that the node_modules
+// folder that npm ci creates never shows up in git diff --no-index between
+// parts. It builds part5 into a temporary folder and starts it from there.
 //
 // It needs Chromium (Debian: apt-get install chromium) and Go; it downloads
 // nothing. Without Chromium it is skipped, with a message saying so.
-// SCREENSHOTS=DIR saves a picture of each state of the page into DIR.
+// SCREENSHOTS=DIR saves a picture of each state of the page into DIR
+// (SCREENSHOTS=../images npm test remakes chapter 5's screenshots).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
