@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -15,22 +16,44 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+// waitTimeout bounds every wait in these tests: for a line from the program,
+// for a response, for the program or the server to stop. A server that
+// misbehaves (prints nothing, never answers, never exits) fails its test
+// within seconds, with a message that says what the test waited for,
+// instead of hanging until go test gives up after ten minutes.
+const waitTimeout = 5 * time.Second
+
 // TestMain lets the tests run this part's main in a child process: the test
 // binary started with runMainEnv=1 is the program itself.
 func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
+		if os.Getenv(exitWithTestEnv) == "1" {
+			// The test holds the other end of stdin. When the test process
+			// ends, however it ends, stdin reaches its end and so do we: no
+			// server outlives its test.
+			go func() {
+				io.Copy(io.Discard, os.Stdin)
+				os.Exit(3)
+			}()
+		}
 		main()
 		os.Exit(0)
 	}
+	// net/http's client, as in http.Get, gives up after waitTimeout too.
+	http.DefaultClient.Timeout = waitTimeout
 	os.Exit(m.Run())
 }
 
-const runMainEnv = "TUTORIAL_RUN_MAIN"
+const (
+	runMainEnv      = "TUTORIAL_RUN_MAIN"
+	exitWithTestEnv = "TUTORIAL_EXIT_WITH_TEST"
+)
 
 // syncBuffer is a bytes.Buffer that the server and the test can share.
 type syncBuffer struct {
@@ -53,10 +76,12 @@ func (b *syncBuffer) String() string {
 // program is this part's main running in a child process.
 type program struct {
 	cmd    *exec.Cmd
-	stdout *bufio.Reader // what main printed after its first line
-	stderr *syncBuffer
 	url    string        // from the first line
+	lines  chan string   // what main prints, line by line; closed at the end of its stdout
+	stdout *syncBuffer   // all that main has printed so far, for failure messages
+	stderr *syncBuffer   // the same for stderr
 	exited chan struct{} // closed when the child has exited
+	done   chan struct{} // closed when the test has ended
 }
 
 var urlInFirstLine = regexp.MustCompile(`^Serving HTTP on (http://127\.0\.0\.1:[1-9][0-9]*) \.\.\.\n$`)
@@ -71,42 +96,134 @@ func startProgram(t *testing.T, args ...string) *program {
 // startCommand is startProgram for a command already made by programCommand.
 func startCommand(t *testing.T, cmd *exec.Cmd) *program {
 	t.Helper()
-	pr, pw := io.Pipe()
-	p := &program{cmd: cmd, stdout: bufio.NewReader(pr), stderr: new(syncBuffer)}
-	cmd.Stdout, cmd.Stderr = pw, p.stderr
-	if err := cmd.Start(); err != nil {
+	stdout, w, err := os.Pipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	p.exited = make(chan struct{})
+	p := &program{
+		cmd:    cmd,
+		lines:  make(chan string),
+		stdout: new(syncBuffer),
+		stderr: new(syncBuffer),
+		exited: make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	cmd.Stdout, cmd.Stderr = w, p.stderr
+	err = cmd.Start()
+	w.Close() // the child has its own copy; stdout ends when the child exits
+	if err != nil {
+		stdout.Close()
+		t.Fatal(err)
+	}
 	go func() {
 		cmd.Wait()
-		pw.Close()
 		close(p.exited)
 	}()
+	go p.readLines(stdout)
 	t.Cleanup(func() {
 		cmd.Process.Kill()
-		go io.Copy(io.Discard, pr) // let Wait finish copying stdout
-		<-p.exited
+		select {
+		case <-p.exited:
+		case <-time.After(waitTimeout):
+			t.Errorf("the program did not exit within %v of being killed", waitTimeout)
+		}
+		close(p.done)
 	})
-	first, err := p.stdout.ReadString('\n')
+	first := p.readLine(t, "the first line, printed once the listener is open")
 	m := urlInFirstLine.FindStringSubmatch(first)
 	if m == nil {
-		t.Fatalf("first line = %q (%v), want %q; stderr: %s", first, err, "Serving HTTP on http://127.0.0.1:PORT ...", p.stderr)
+		t.Fatalf("first line = %q, want %q; stderr: %q", first, "Serving HTTP on http://127.0.0.1:PORT ...\n", p.stderr)
 	}
 	p.url = m[1]
 	return p
 }
 
+// readLines passes what the program prints to p.lines, line by line, until
+// its stdout ends or the test does.
+func (p *program) readLines(stdout io.ReadCloser) {
+	defer close(p.lines)
+	defer stdout.Close()
+	send := func(line string) bool {
+		select {
+		case p.lines <- line:
+			return true
+		case <-p.done:
+			return false
+		}
+	}
+	var partial []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := stdout.Read(buf)
+		p.stdout.Write(buf[:n])
+		partial = append(partial, buf[:n]...)
+		for {
+			i := bytes.IndexByte(partial, '\n')
+			if i < 0 {
+				break
+			}
+			if !send(string(partial[:i+1])) {
+				return
+			}
+			partial = partial[i+1:]
+		}
+		if err != nil {
+			if len(partial) > 0 {
+				send(string(partial)) // a last line without its newline
+			}
+			return
+		}
+	}
+}
+
+// readLine returns the next line that the program prints, waiting at most
+// waitTimeout; what names the line in the failure message.
+func (p *program) readLine(t *testing.T, what string) string {
+	t.Helper()
+	select {
+	case line, ok := <-p.lines:
+		if ok {
+			return line
+		}
+		t.Fatalf("waiting for %s: the program's stdout ended (%s); stdout: %q; stderr: %q", what, p.exitState(), p.stdout, p.stderr)
+	case <-time.After(waitTimeout):
+		t.Fatalf("waiting for %s: no line within %v; stdout so far: %q; stderr: %q", what, waitTimeout, p.stdout, p.stderr)
+	}
+	return ""
+}
+
+// exitState says how the program ended, once it has (after its stdout ended).
+func (p *program) exitState() string {
+	select {
+	case <-p.exited:
+		return p.cmd.ProcessState.String()
+	case <-time.After(waitTimeout):
+		return fmt.Sprintf("still running after %v", waitTimeout)
+	}
+}
+
+// waitExit waits at most waitTimeout for the program to exit and returns its
+// exit code; why says what should have ended it.
+func (p *program) waitExit(t *testing.T, why string) int {
+	t.Helper()
+	select {
+	case <-p.exited:
+		return p.cmd.ProcessState.ExitCode()
+	case <-time.After(waitTimeout):
+		t.Fatalf("waiting for the program to exit %s: still running after %v; stdout: %q; stderr: %q", why, waitTimeout, p.stdout, p.stderr)
+		return 0
+	}
+}
+
 func TestProgram(t *testing.T) {
 	p := startProgram(t, "-addr", "127.0.0.1:0")
 	// The second line gives the demo credentials.
-	line, err := p.stdout.ReadString('\n')
-	if want := "Log in as \"demo\" with password \"gopher\" (demo credentials: set -user and -password)\n"; line != want {
-		t.Errorf("second line = %q, %v, want %q", line, err, want)
+	if line, want := p.readLine(t, "the second line, with the demo credentials"), "Log in as \"demo\" with password \"gopher\" (demo credentials: set -user and -password)\n"; line != want {
+		t.Errorf("second line = %q, want %q", line, want)
 	}
 	resp, err := http.Get(p.url + "/")
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("GET %s/: %v; the program printed: %q; stderr: %q", p.url, err, p.stdout, p.stderr)
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -116,9 +233,8 @@ func TestProgram(t *testing.T) {
 		t.Errorf("GET %s/: status, type, login form, error (-want +got):\n%s", p.url, diff)
 	}
 	// Each request is logged in the Common Log Format.
-	line, err = p.stdout.ReadString('\n')
-	if !commonLogLine.MatchString(line) || !strings.Contains(line, `"GET / HTTP/1.1" 200 `) {
-		t.Errorf("logged %q, %v; want a Common Log Format line for GET /", line, err)
+	if line := p.readLine(t, "the access log line for GET /"); !commonLogLine.MatchString(line) || !strings.Contains(line, `"GET / HTTP/1.1" 200 `) {
+		t.Errorf("logged %q; want a Common Log Format line for GET /", line)
 	}
 }
 
@@ -138,7 +254,7 @@ func TestProgramRoot(t *testing.T) {
 			p := startCommand(t, cmd)
 			resp, err := http.Get(p.url + "/hello.txt")
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("GET %s/hello.txt: %v; stderr: %q", p.url, err, p.stderr)
 			}
 			body, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -155,15 +271,14 @@ func TestProgramCustomCredentials(t *testing.T) {
 	p := startProgram(t, "-addr", "127.0.0.1:0", "-user", "ada", "-password", "s3cret")
 	resp, err := http.Post(p.url+"/api/login", "application/json", strings.NewReader(`{"username":"ada","password":"s3cret"}`))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("POST %s/api/login: %v; stderr: %q", p.url, err, p.stderr)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("login with -user and -password: %d, want 200", resp.StatusCode)
 	}
 	// Not the demo line, and the password is never printed.
-	line, _ := p.stdout.ReadString('\n')
-	if strings.Contains(line, "s3cret") || strings.Contains(line, "Log in as") {
+	if line := p.readLine(t, "the access log line for the login"); strings.Contains(line, "s3cret") || strings.Contains(line, "Log in as") {
 		t.Errorf("printed %q", line)
 	}
 }
@@ -178,19 +293,43 @@ func programCommand(t *testing.T, args ...string) *exec.Cmd {
 	}
 	cmd := exec.Command(exe, args...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "GORACE=atexit_sleep_ms=0") // no exit delay under -race
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", exitWithTestEnv+"=1", "GORACE=atexit_sleep_ms=0") // no exit delay under -race
+	// The child's stdin is a pipe whose other end only this process holds
+	// (see TestMain). It is closed when the test ends, or by the system if
+	// this process dies first.
+	stdin, keep, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdin = stdin
+	t.Cleanup(func() {
+		keep.Close()
+		stdin.Close()
+	})
 	return cmd
 }
 
-// runProgram runs main with args to its end and returns its exit code and stderr.
+// runProgram runs main with args to its end, for at most waitTimeout, and
+// returns its exit code and stderr.
 func runProgram(t *testing.T, args ...string) (int, string) {
 	t.Helper()
 	cmd := programCommand(t, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+	stderr := new(syncBuffer)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	select {
+	case <-exited:
+	case <-time.After(waitTimeout):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatalf("%q: still running after %v, want it to exit; stderr: %q", args, waitTimeout, stderr)
 	}
 	return cmd.ProcessState.ExitCode(), stderr.String()
 }
@@ -238,26 +377,28 @@ func TestProgramShutdown(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows has no SIGINT or SIGTERM to send to another process")
 	}
-	for _, sig := range []os.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		sig  os.Signal
+	}{{"SIGINT", syscall.SIGINT}, {"SIGTERM", syscall.SIGTERM}} {
+		t.Run(tt.name, func(t *testing.T) {
 			p := startProgram(t, "-addr", "127.0.0.1:0")
 			addr := strings.TrimPrefix(p.url, "http://")
 			idle := dial(t, addr)
+			idle.SetDeadline(time.Now().Add(waitTimeout))
 			io.WriteString(idle, "HEAD / HTTP/1.1\r\nHost: h\r\n\r\n")
 			idleBr := bufio.NewReader(idle)
 			if _, err := http.ReadResponse(idleBr, nil); err != nil {
-				t.Fatal(err)
+				t.Fatalf("response to HEAD on the connection to keep idle: %v; stderr: %q", err, p.stderr)
 			}
-			if err := p.cmd.Process.Signal(sig); err != nil {
+			if err := p.cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
 			if rest, err := io.ReadAll(idleBr); len(rest) != 0 || err != nil {
 				t.Errorf("idle connection: %q, %v; want it closed", rest, err)
 			}
-			go io.Copy(io.Discard, p.stdout)
-			<-p.exited
-			if code := p.cmd.ProcessState.ExitCode(); code != 0 {
-				t.Errorf("exit code = %d, want 0; stderr:\n%s", code, p.stderr)
+			if code := p.waitExit(t, "after "+tt.name); code != 0 {
+				t.Errorf("exit: %v, want exit status 0; stderr:\n%s", p.cmd.ProcessState, p.stderr)
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
