@@ -68,9 +68,9 @@ var errLineTooLong = errors.New("line too long")
 //
 // It returns io.EOF if the connection closed before the first byte, and
 // io.ErrUnexpectedEOF if it closed in the middle of the head. With an error,
-// the request is nil unless its request line was read and named a method:
-// the method decides whether the error response has content (none for HEAD,
-// RFC 9110 §9.3.2).
+// the request is nil unless the head began with a method: the method decides
+// whether the error response has content (none for HEAD, RFC 9110 §9.3.2).
+// Its other fields are set only if the whole request line was read.
 func readRequest(br *bufio.Reader, head []byte) (*Request, []byte, error) {
 	req := new(Request)
 	req.Header = req.fields[:0]
@@ -78,6 +78,8 @@ func readRequest(br *bufio.Reader, head []byte) (*Request, []byte, error) {
 	if err != nil {
 		if lineEnd > 0 {
 			req.parseRequestLine(trimCR(string(head[:lineEnd-1])))
+		} else if method, _, ok := strings.Cut(string(head), " "); ok && isToken(method) {
+			req.Method = method // a request line too long, or with a stray CR: its method is known
 		}
 		return req.ifMethodKnown(), head, err
 	}
@@ -328,7 +330,7 @@ func (r *Request) interpretFields() error {
 	var keepAlive bool
 	for _, f := range r.Header {
 		switch {
-		case strings.EqualFold(f.Name, "Host"):
+		case equalFold(f.Name, "Host"):
 			hosts++
 			if r.Target[0] == '/' || r.Target == "*" { // an absolute-form target's host wins
 				r.Host = f.Value
@@ -336,7 +338,7 @@ func (r *Request) interpretFields() error {
 			if !isValidHost(f.Value) {
 				return badRequest("The Host field is invalid.")
 			}
-		case strings.EqualFold(f.Name, "Content-Length"):
+		case equalFold(f.Name, "Content-Length"):
 			n, err := parseContentLength(f.Value)
 			if err != nil {
 				return err
@@ -348,20 +350,20 @@ func (r *Request) interpretFields() error {
 			}
 			contentLengths++
 			r.ContentLength = n
-		case strings.EqualFold(f.Name, "Transfer-Encoding"):
+		case equalFold(f.Name, "Transfer-Encoding"):
 			transferEncodings = append(transferEncodings, f.Value)
-		case strings.EqualFold(f.Name, "Connection"):
+		case equalFold(f.Name, "Connection"):
 			for _, opt := range strings.Split(f.Value, ",") {
 				switch opt = strings.Trim(opt, " \t"); {
-				case strings.EqualFold(opt, "close"):
+				case equalFold(opt, "close"):
 					r.close = true
-				case strings.EqualFold(opt, "keep-alive"):
+				case equalFold(opt, "keep-alive"):
 					keepAlive = true
 				}
 			}
-		case strings.EqualFold(f.Name, "Expect"):
+		case equalFold(f.Name, "Expect"):
 			// RFC 9110 §10.1.1: 100-continue is the only expectation defined.
-			if !strings.EqualFold(f.Value, "100-continue") {
+			if !equalFold(f.Value, "100-continue") {
 				return &requestError{417, "The only expectation this server meets is 100-continue."}
 			}
 			r.expectContinue = r.ProtoMinor == 1
@@ -408,14 +410,14 @@ func (r *Request) checkTransferEncoding(values []string, withLength bool) error 
 	codings := strings.Split(strings.Join(values, ","), ",")
 	// RFC 9112 §6.3: unless chunked is the final coding, the body's length
 	// cannot be known: 400, and close.
-	if !strings.EqualFold(strings.Trim(codings[len(codings)-1], " \t"), "chunked") {
+	if !equalFold(strings.Trim(codings[len(codings)-1], " \t"), "chunked") {
 		return badRequest("The final transfer coding is not chunked.")
 	}
 	for _, coding := range codings[:len(codings)-1] {
 		switch coding = strings.Trim(coding, " \t"); {
 		case coding == "":
 			return badRequest("The Transfer-Encoding has an empty element.")
-		case strings.EqualFold(coding, "chunked"): // RFC 9112 §6.1: at most once
+		case equalFold(coding, "chunked"): // RFC 9112 §6.1: at most once
 			return badRequest("The chunked transfer coding is applied more than once.")
 		default: // RFC 9112 §6.1: a coding the server does not understand SHOULD get 501
 			return &requestError{501, "This server decodes no transfer coding but chunked."}
@@ -512,5 +514,5 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 func isHex(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	return len(s) >= len(prefix) && equalFold(s[:len(prefix)], prefix)
 }

@@ -168,6 +168,17 @@ func TestReadRequest(t *testing.T) {
 				Header: Header{{"Host", "h"}, {"Connection", "upgrade, CLOSE"}}, Close: true},
 		},
 		{
+			name: "a Unicode look-alike of close (long s) is not close",
+			raw:  "GET / HTTP/1.1\r\nHost: h\r\nConnection: clo\u017Fe\r\n\r\n",
+			want: parsed{Method: "GET", Target: "/", Path: "/", Proto: "HTTP/1.1", ProtoMinor: 1, Host: "h",
+				Header: Header{{"Host", "h"}, {"Connection", "clo\u017Fe"}}},
+		},
+		{
+			name: "a Unicode look-alike of keep-alive (Kelvin sign) does not keep HTTP/1.0 open",
+			raw:  "GET / HTTP/1.0\r\nConnection: \u212Aeep-alive\r\n\r\n",
+			want: parsed{Method: "GET", Target: "/", Path: "/", Proto: "HTTP/1.0", Header: Header{{"Connection", "\u212Aeep-alive"}}, Close: true},
+		},
+		{
 			name: "HTTP/1.2 is read as 1.1 (RFC 9110 §6.2)",
 			raw:  "GET / HTTP/1.2\r\nHost: h\r\n\r\n",
 			want: parsed{Method: "GET", Target: "/", Path: "/", Proto: "HTTP/1.2", ProtoMinor: 1, Host: "h", Header: Header{{"Host", "h"}}},
@@ -285,6 +296,7 @@ var malformedRequests = []struct {
 	{"chunked twice", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
 	{"empty transfer coding", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n", 400},
 	{"chunked misspelt", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunk\r\n\r\n0\r\n\r\n", 400},
+	{"Unicode look-alike of chunked (Kelvin sign)", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chun\u212Aed\r\n\r\n0\r\n\r\n", 400},
 	{"unknown coding before chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
 	{"Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
 	{"unknown expectation", "GET / HTTP/1.1\r\nHost: h\r\nExpect: the-unexpected\r\n\r\n", 417},
@@ -407,7 +419,9 @@ func TestMethodOfRefusedRequest(t *testing.T) {
 		{"HEAD / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n", "HEAD"},                           // 400, bare CR in a field
 		{"HEAD\t/ HTTP/1.1\r\nHost: h\r\n\r\n", ""},                                         // not a request line
 		{"HE(AD / HTTP/1.1\r\nHost: h\r\n\r\n", ""},                                         // the method is not a token
-		{"HEAD /" + strings.Repeat("a", maxRequestLineBytes) + " HTTP/1.1\r\n\r\n", ""},     // 414: never read whole
+		{"HEAD /" + strings.Repeat("a", maxRequestLineBytes) + " HTTP/1.1\r\n\r\n", "HEAD"}, // 414: never read whole
+		{"HEAD /\r HTTP/1.1\r\nHost: h\r\n\r\n", "HEAD"},                                    // 400: a stray CR in the request line
+		{strings.Repeat("A", maxRequestLineBytes+1), ""},                                    // 414 before a space
 	}
 	for _, tt := range tests {
 		req, _, err := readRequest(bufio.NewReader(strings.NewReader(tt.raw)), nil)
@@ -467,4 +481,24 @@ func FuzzReadRequest(f *testing.F) {
 			t.Errorf("accepted target %q", req.Target)
 		}
 	})
+}
+
+func TestEqualFold(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"chunked", "chunked", true},
+		{"Chunked", "cHUNKED", true},
+		{"chun\u212Aed", "chunked", false}, // Kelvin sign: strings.EqualFold says true
+		{"clo\u017Fe", "close", false},     // long s
+		{"close", "closed", false},
+		{"a-b", "A-B", true},
+		{"[", "{", false}, // 0x5b and 0x7b differ by 0x20 but are not letters
+	}
+	for _, tt := range tests {
+		if got := equalFold(tt.a, tt.b); got != tt.want {
+			t.Errorf("equalFold(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
 }

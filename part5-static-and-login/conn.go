@@ -211,7 +211,7 @@ func (c *conn) logAccess() {
 	b = append(b, " - - ["...)
 	b = time.Now().AppendFormat(b, commonLogTime)
 	b = append(b, "] "...)
-	if w.req != nil {
+	if w.req != nil && w.req.Proto != "" {
 		b = strconv.AppendQuote(b, w.req.Method+" "+w.req.Target+" "+w.req.Proto)
 	} else {
 		b = append(b, `"-"`...)

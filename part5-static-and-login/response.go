@@ -251,7 +251,7 @@ func (w *ResponseWriter) writeHead(contentLength int64) error {
 	}
 	w.closeAfter = w.closeAfter || w.conn.mustClose(w.req)
 	for _, v := range w.header.Values("Connection") {
-		if strings.EqualFold(strings.TrimSpace(v), "close") {
+		if equalFold(strings.TrimSpace(v), "close") {
 			w.closeAfter = true
 		}
 	}
@@ -266,10 +266,10 @@ func (w *ResponseWriter) writeHead(contentLength int64) error {
 	b = append(b, "\r\n"...)
 	hasType := false
 	for _, f := range w.header {
-		if strings.EqualFold(f.Name, "Content-Length") || strings.EqualFold(f.Name, "Connection") || strings.EqualFold(f.Name, "Date") {
+		if equalFold(f.Name, "Content-Length") || equalFold(f.Name, "Connection") || equalFold(f.Name, "Date") {
 			continue // the server writes these
 		}
-		hasType = hasType || strings.EqualFold(f.Name, "Content-Type")
+		hasType = hasType || equalFold(f.Name, "Content-Type")
 		b = appendField(b, f.Name, f.Value)
 	}
 	if bodyAllowed(w.status) {

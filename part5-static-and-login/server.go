@@ -92,8 +92,15 @@ func (s *TCPServer) Serve(ln net.Listener) error {
 				return err
 			}
 			// Out of file descriptors, say: the clients are not to blame, and
-			// a server that exits here lets one client take it down. Wait
-			// (as net/http does: 5 ms, doubling up to 1 s) and try again.
+			// a server that exits here lets one client take it down. Make
+			// room as at maxConnections, by closing the connection idle the
+			// longest, then wait (as net/http does: 5 ms, doubling up to
+			// 1 s) and try again.
+			if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+				s.mu.Lock()
+				s.closeIdlest()
+				s.mu.Unlock()
+			}
 			delay = min(max(2*delay, minAcceptDelay), maxAcceptDelay)
 			log.Printf("accept: %v; retrying in %v", err, delay)
 			time.Sleep(delay)
@@ -183,22 +190,29 @@ func (s *TCPServer) shuttingDown() bool {
 func (s *TCPServer) track(c *conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.conns) >= maxConnections {
-		// A client that connects and sends nothing, a thousand times over,
-		// must not lock everyone else out: the idle make room.
-		var oldest *conn
-		for other, idleSince := range s.conns {
-			if !idleSince.IsZero() && (oldest == nil || idleSince.Before(s.conns[oldest])) {
-				oldest = other
-			}
-		}
-		if oldest == nil {
-			return false
-		}
-		delete(s.conns, oldest) // setIdle and setBusy now report false to it
-		oldest.rwc.Close()
+	// A client that connects and sends nothing, a thousand times over, must
+	// not lock everyone else out: the idle make room.
+	if len(s.conns) >= maxConnections && !s.closeIdlest() {
+		return false
 	}
 	s.conns[c] = time.Now()
+	return true
+}
+
+// closeIdlest closes the connection idle the longest, to make room for a
+// new one, and reports whether there was an idle one. s.mu must be held.
+func (s *TCPServer) closeIdlest() bool {
+	var oldest *conn
+	for c, idleSince := range s.conns {
+		if !idleSince.IsZero() && (oldest == nil || idleSince.Before(s.conns[oldest])) {
+			oldest = c
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	delete(s.conns, oldest) // setIdle and setBusy now report false to it
+	oldest.rwc.Close()
 	return true
 }
 

@@ -690,6 +690,8 @@ func TestHEADErrors(t *testing.T) {
 			fmt.Sprintf("The header section is longer than %d bytes.", maxHeaderBytes)},
 		{"unknown transfer coding", "GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "This server decodes no transfer coding but chunked."},
 		{"HTTP/2.0", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "This server speaks HTTP/1.0 and HTTP/1.1."},
+		{"request line too long", "GET /" + strings.Repeat("a", maxRequestLineBytes) + " HTTP/1.1\r\nHost: h\r\n\r\n", 414,
+			fmt.Sprintf("The request line is longer than %d bytes.", maxRequestLineBytes)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

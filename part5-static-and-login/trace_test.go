@@ -71,7 +71,8 @@ func TestTrace(t *testing.T) {
 #1 > Content-Length: 1000\r\n
 #1 > Connection: close\r\n
 #1 > \r\n
-#1 > ... 1000 more bytes
+#1 > ` + strings.Repeat("x", traceBodyBytes) + `
+#1 > ... ` + fmt.Sprint(1000-traceBodyBytes) + ` more bytes of body
 #1 -- closing: no more writes (FIN)
 #1 -- read: EOF
 #1 -- closed
@@ -88,5 +89,29 @@ func TestAppendVisible(t *testing.T) {
 	}
 	if want := `a ` + "\t" + `\r\n\\\x00\x7f\xe9`; string(got) != want {
 		t.Errorf("appendVisible of every kind of byte = %s, want %s", got, want)
+	}
+}
+
+// TestTraceShowsEveryHead: of a write that holds several responses, every
+// head is shown, and only bodies are cut short.
+func TestTraceShowsEveryHead(t *testing.T) {
+	log := &traceLog{closed: make(chan struct{}, 1)}
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) { s.Trace = log })
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(conn, strings.Repeat("GET / HTTP/1.1\r\nHost: h\r\n\r\n", 3)+"GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	io.ReadAll(conn)
+	conn.Close()
+	<-log.closed
+	trace := log.String()
+	for _, want := range []string{"#1 > HTTP/1.1 404 Not Found\\r\\n\n", "#1 > Connection: close\\r\\n\n", "#1 > </html>\\n\n"} {
+		if !strings.Contains(trace, want) {
+			t.Errorf("the trace has no line %q:\n%s", want, trace)
+		}
+	}
+	if got := strings.Count(trace, "#1 > HTTP/1.1 200 OK\\r\\n\n"); got != 3 {
+		t.Errorf("the trace shows %d status lines of 200, want 3:\n%s", got, trace)
 	}
 }
