@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +21,7 @@ import (
 const (
 	maxLoginBodyBytes = 4 << 10   // a login request's JSON body; 413 past it
 	sessionTTL        = time.Hour // a session ends this long after the login
-	maxSessions       = 10_000    // sessions kept at once; a login past it gets 503
+	maxSessions       = 10_000    // sessions kept at once; a login past it ends the oldest
 	sessionCookie     = "session" // the cookie's name
 )
 
@@ -108,12 +109,7 @@ func (a *LoginAPI) login(w *ResponseWriter, r *Request) {
 		unauthorized(w, "Wrong username or password.")
 		return
 	}
-	token, err := a.sessions.Create(a.user)
-	if err != nil {
-		w.Header().Set("Retry-After", "60")
-		writeJSON(w, 503, apiMessage{"Too many sessions; try again later.", -1})
-		return
-	}
+	token := a.sessions.Create(a.user)
 	// HttpOnly: page scripts cannot read it. SameSite=Strict: browsers do not
 	// send it with requests that other sites start. Path=/: every page here.
 	w.Header().Add("Set-Cookie", sessionCookie+"="+token+"; Path=/; Max-Age="+
@@ -222,15 +218,13 @@ func cookieValue(r *Request, name string) string {
 	return ""
 }
 
-// errTooManySessions is returned by Create when maxSessions are live.
-var errTooManySessions = errors.New("too many sessions")
-
 // Sessions holds the logged-in sessions by token, each with an expiry.
 type Sessions struct {
 	now func() time.Time // the clock; tests pass their own
 
 	mu      sync.Mutex
 	byToken map[string]session
+	byAge   []string // the tokens, oldest first; some may have ended already
 }
 
 type session struct {
@@ -245,23 +239,28 @@ func NewSessions(now func() time.Time) *Sessions {
 
 // Create starts a session for user and returns its token: 128 random bits
 // from crypto/rand, as 26 base32 characters, that nobody can guess.
-func (s *Sessions) Create(user string) (string, error) {
+//
+// At maxSessions, the oldest session ends to make room. Refusing the login
+// instead would let anyone who logs in ten thousand times in a row lock
+// everyone else out for an hour. Every session lasts sessionTTL, so the
+// oldest is also the first to expire.
+func (s *Sessions) Create(user string) string {
 	token := rand.Text()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	if len(s.byToken) >= maxSessions {
-		for t, sess := range s.byToken { // forget the expired ones first
-			if !now.Before(sess.expires) {
-				delete(s.byToken, t)
-			}
-		}
-		if len(s.byToken) >= maxSessions {
-			return "", errTooManySessions
-		}
+	for len(s.byToken) >= maxSessions {
+		delete(s.byToken, s.byAge[0]) // nothing, if it has ended already
+		s.byAge = s.byAge[1:]
 	}
-	s.byToken[token] = session{user, now.Add(sessionTTL)}
-	return token, nil
+	s.byToken[token] = session{user, s.now().Add(sessionTTL)}
+	s.byAge = append(s.byAge, token)
+	if len(s.byAge) > 2*maxSessions { // many have ended: drop their tokens
+		s.byAge = slices.DeleteFunc(s.byAge, func(t string) bool {
+			_, live := s.byToken[t]
+			return !live
+		})
+	}
+	return token
 }
 
 // Lookup returns the user of a live session.

@@ -169,10 +169,7 @@ func TestSessionTokensDiffer(t *testing.T) {
 	s := NewSessions(time.Now)
 	seen := make(map[string]bool)
 	for range 1000 {
-		token, err := s.Create("demo")
-		if err != nil {
-			t.Fatal(err)
-		}
+		token := s.Create("demo")
 		if seen[token] || len(token) != 26 {
 			t.Fatalf("token %q: repeated or not 26 characters (128 bits)", token)
 		}
@@ -183,10 +180,7 @@ func TestSessionTokensDiffer(t *testing.T) {
 func TestSessionsExpire(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	s := NewSessions(func() time.Time { return now })
-	token, err := s.Create("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := s.Create("demo")
 	now = now.Add(sessionTTL - time.Second)
 	if user, ok := s.Lookup(token); !ok || user != "demo" {
 		t.Errorf("just before expiry: Lookup = %q, %v; want demo, true", user, ok)
@@ -197,22 +191,34 @@ func TestSessionsExpire(t *testing.T) {
 	}
 }
 
-// TestSessionsBounded: past maxSessions live sessions a login is refused,
-// and expired ones make room again.
+// TestSessionsBounded: at maxSessions live sessions, a login ends the
+// oldest session rather than being refused, so that nobody can lock the
+// others out by logging in over and over.
 func TestSessionsBounded(t *testing.T) {
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	s := NewSessions(func() time.Time { return now })
-	for i := range maxSessions {
-		if _, err := s.Create("demo"); err != nil {
-			t.Fatalf("session %d: %v", i, err)
-		}
+	first, second := s.Create("demo"), s.Create("demo")
+	s.Delete(second) // logged out: its place in byAge is stale
+	for range maxSessions - 1 {
+		s.Create("demo")
 	}
-	if _, err := s.Create("demo"); err != errTooManySessions {
-		t.Errorf("session %d: error %v, want %v", maxSessions+1, err, errTooManySessions)
+	if _, ok := s.Lookup(first); !ok {
+		t.Fatalf("the first session ended with %d live, want it kept until the cap", maxSessions)
 	}
-	now = now.Add(sessionTTL)
-	if _, err := s.Create("demo"); err != nil {
-		t.Errorf("after the others expired: %v", err)
+	newest := s.Create("demo")
+	_, firstLive := s.Lookup(first)
+	_, newestLive := s.Lookup(newest)
+	if firstLive || !newestLive {
+		t.Errorf("a login past the cap: oldest live = %v, newest live = %v; want false, true", firstLive, newestLive)
+	}
+	if n := len(s.byToken); n != maxSessions {
+		t.Errorf("%d sessions live, want %d", n, maxSessions)
+	}
+	for range 2 * maxSessions { // log in and out, again and again
+		s.Delete(s.Create("demo"))
+	}
+	if n := len(s.byAge); n > 2*maxSessions {
+		t.Errorf("byAge holds %d tokens after many logouts, want at most %d", n, 2*maxSessions)
 	}
 }
 
