@@ -49,6 +49,10 @@ var exerciseChecks = map[string]func(*testing.T, target){
 	"3.1": checkCountRace,
 	"3.2": checkMaxConns,
 	"3.3": checkShutdownTimeout,
+	"4.1": checkOptions,
+	"4.2": checkEchoEndpoint,
+	"4.3": checkMaxRequests,
+	"4.4": checkChunkedResponses,
 }
 
 // checkpointChecks holds the check of every ladder checkpoint, by ladder
@@ -76,6 +80,7 @@ var checkpointChecks = map[string]func(*testing.T, target){
 func TestPart1(t *testing.T) { runExercises(t, "1") }
 func TestPart2(t *testing.T) { runExercises(t, "2") }
 func TestPart3(t *testing.T) { runExercises(t, "3") }
+func TestPart4(t *testing.T) { runExercises(t, "4") }
 
 // runExercises checks every exercise of a chapter that has a check, in
 // parallel with each other and with other chapters and ladders: each check

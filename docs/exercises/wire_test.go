@@ -69,7 +69,14 @@ type client struct {
 // dial connects a new client to the program.
 func (p *program) dial(t *testing.T) *client {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", p.addr, answerTimeout)
+	return p.dialWith(t, &net.Dialer{Timeout: answerTimeout})
+}
+
+// dialWith connects a new client to the program with d, which may say
+// which local address to connect from.
+func (p *program) dialWith(t *testing.T, d *net.Dialer) *client {
+	t.Helper()
+	conn, err := d.Dial("tcp", p.addr)
 	if err != nil {
 		t.Fatalf("connecting to %s (%s): %v", p.addr, p.runLine(), err)
 	}
@@ -325,6 +332,16 @@ func (c *client) expectField(r *response, name, want string) {
 	if got != want {
 		c.fail(report{what: "the " + name + " field", expected: name + ": " + want, got: name + ": " + got})
 	}
+}
+
+// fieldLine is r's field name as a report shows it: "Name: value", or
+// nothing with a note that there is no such field.
+func fieldLine(r *response, name string) (got, note string) {
+	v, ok := r.get(name)
+	if !ok {
+		return "", "no " + name + " field"
+	}
+	return name + ": " + v, ""
 }
 
 // expectFraming checks that the Content-Length field, if the response has

@@ -1,0 +1,287 @@
+//go:build exercises
+
+package exercises
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// checkOptions is exercise 4.1: OPTIONS / answers 204 with the methods /
+// allows, and the 405 on / lists OPTIONS too.
+func checkOptions(t *testing.T, tg target) {
+	p := start(t, tg)
+	t.Run("OPTIONS /", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("OPTIONS / HTTP/1.1\r\nHost: localhost\r\n\r\n", get("/", "Connection: close"))
+		r := c.expectStatus("OPTIONS", "HTTP/1.1 204 ")
+		c.expectAllow(r, "GET", "HEAD", "OPTIONS")
+		if cl, ok := r.get("Content-Length"); ok {
+			c.fail(report{what: "no Content-Length in a 204 (RFC 9110 §8.6: a server MUST NOT send one)",
+				expected: "", got: "Content-Length: " + cl})
+		}
+		// Content after the 204 would be read here as the next status line.
+		c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectClosed()
+	})
+	rows := []row{
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"OPTIONS /nope", []any{"OPTIONS /nope HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 404 "},
+		{"OPTIONS * is still about the server", []any{"OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 204 "},
+	}
+	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
+		if resp.code == 405 {
+			c.expectAllow(resp, "GET", "HEAD", "OPTIONS")
+		}
+	})
+	t.Run("net/http OPTIONS /", func(t *testing.T) {
+		resp, body := httpDo(t, p, "OPTIONS", "/")
+		if resp.StatusCode != 204 || !hasTokens(resp.Header.Get("Allow"), "GET", "HEAD", "OPTIONS") {
+			httpFail(t, p, "OPTIONS", "/", "204 No Content with Allow: GET, HEAD, OPTIONS", resp, body)
+		}
+	})
+}
+
+// expectAllow checks that r has an Allow field that lists every one of
+// methods (RFC 9110 §10.2.1), in any order.
+func (c *client) expectAllow(r *response, methods ...string) {
+	c.t.Helper()
+	allow, _ := r.get("Allow")
+	if !hasTokens(allow, methods...) {
+		want := strings.Join(methods, ", ")
+		c.fail(report{what: "an Allow field that lists " + want, expected: "Allow: " + want, got: "Allow: " + allow})
+	}
+}
+
+// checkEchoEndpoint is exercise 4.2: POST /echo answers with the request's
+// body, however it was framed, and a body that cannot be read with the
+// status its error carries.
+func checkEchoEndpoint(t *testing.T, tg target) {
+	p := start(t, tg)
+	post := func(fields ...string) string {
+		return "POST /echo HTTP/1.1\r\nHost: localhost\r\n" + lines(fields) + "\r\n"
+	}
+	const chunked = "Transfer-Encoding: chunked"
+	next := get("/", "Connection: close") // sent after each body: never to be read from the middle of it
+	tests := []struct {
+		name    string
+		request []any
+		body    string
+	}{
+		{"Content-Length", []any{post("Content-Length: 5"), "hello"}, "hello"},
+		{"CR LF in the body", []any{post("Content-Length: 8"), "a\r\n\r\nb\r\n"}, "a\r\n\r\nb\r\n"},
+		{"no body", []any{post()}, ""},
+		{"chunked", []any{post(chunked), "5\r\nhello\r\n7;note=x\r\n, world\r\n0\r\n\r\n"}, "hello, world"},
+		{"chunked, with a trailer", []any{post(chunked), "2\r\nhi\r\n0\r\nExpires: never\r\n\r\n"}, "hi"},
+		{"256 KiB in one chunk", []any{post(chunked), "40000\r\n", repeat('x', 256<<10), "\r\n0\r\n\r\n"}, strings.Repeat("x", 256<<10)},
+		{"1 MiB, the limit", []any{post("Content-Length: 1048576"), repeat('y', 1<<20)}, strings.Repeat("y", 1<<20)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(append(tt.request, next)...)
+			r := c.expectStatus("POST", "HTTP/1.1 200 ")
+			c.expectFraming(r)
+			c.expectBody(r, tt.body)
+			if v, _ := r.get("Connection"); !strings.EqualFold(v, "close") {
+				c.expectStatus("GET", "HTTP/1.1 200 ") // the body was read to its end, and no further
+			}
+			c.expectClosed()
+		})
+	}
+	t.Run("Expect: 100-continue", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(post("Content-Length: 5", "Expect: 100-continue"))
+		c.expectStatus("POST", "HTTP/1.1 100 ") // sent when the handler first reads the body
+		c.pause()
+		c.send("hello")
+		r := c.expectStatus("POST", "HTTP/1.1 200 ")
+		c.expectBody(r, "hello")
+	})
+	// A body that cannot be read is answered with its error's status, and
+	// the connection closes: the rest of the stream cannot be trusted.
+	errs := []row{
+		{"Content-Length over 1 MiB", []any{post("Content-Length: 2097152"), "only the start of it"}, "HTTP/1.1 413 "},
+		{"chunks over 1 MiB", []any{post(chunked), "80000\r\n", repeat('x', 512<<10), "\r\n80000\r\n", repeat('x', 512<<10),
+			"\r\n80000\r\n", repeat('x', 512<<10), "\r\n0\r\n\r\n"}, "HTTP/1.1 413 "},
+		{"a chunk size that is not hex", []any{post(chunked), "zz\r\nhello\r\n0\r\n\r\n"}, "HTTP/1.1 400 "},
+		{"chunk data longer than its size", []any{post(chunked), "3\r\nhello\r\n0\r\n\r\n"}, "HTTP/1.1 400 "},
+		{"GET /echo", []any{get("/echo")}, "HTTP/1.1 405 "},
+	}
+	checkRows(t, p, errs, func(t *testing.T, c *client, r row, resp *response) {
+		if resp.code == 405 {
+			c.expectAllow(resp, "POST")
+			return
+		}
+		c.expectClosed()
+	})
+	t.Run("net/http POST /echo", func(t *testing.T) {
+		client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
+		defer client.CloseIdleConnections()
+		for _, tt := range []struct {
+			body    string
+			chunked bool // hide the length, so that net/http sends the body in chunks
+			curl    string
+		}{
+			{"ping", false, "curl -v --data-binary ping http://localhost:8888/echo"},
+			{"pong", true, "curl -v -H 'Transfer-Encoding: chunked' --data-binary pong http://localhost:8888/echo"},
+		} {
+			var body io.Reader = strings.NewReader(tt.body)
+			if tt.chunked {
+				body = struct{ io.Reader }{body}
+			}
+			status, got := "no response", []byte(nil)
+			resp, err := client.Post("http://"+p.addr+"/echo", "text/plain", body)
+			if err == nil {
+				status = resp.Status
+				got, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			if err != nil || resp.StatusCode != 200 || string(got) != tt.body {
+				t.Fatalf("expected 200 OK and the body %q back from net/http's client\n  sent:      %s\n"+
+					"             (with your server running: %s)\n  got:       %s, %q, %v",
+					tt.body, tt.curl, p.runLine(), status, got, err)
+			}
+		}
+	})
+}
+
+// checkMaxRequests is exercise 4.3: with -max-requests 3, the third
+// response on a connection says "Connection: close", and the server closes
+// the connection after it, whether the requests came one by one or
+// pipelined. Without the flag, there is no limit.
+func checkMaxRequests(t *testing.T, tg target) {
+	const limit = 3
+	p := start(t, tg, "-max-requests", strconv.Itoa(limit))
+	// expectLimit reads the answers to the first limit requests: only the
+	// last says "Connection: close", and then the connection closes.
+	expectLimit := func(c *client, each func(i int)) {
+		c.t.Helper()
+		for i := 1; i <= limit; i++ {
+			each(i)
+			r := c.expectStatus("GET", "HTTP/1.1 ")
+			v, _ := r.get("Connection")
+			closes := strings.EqualFold(v, "close")
+			switch {
+			case i < limit && closes:
+				c.fail(report{what: fmt.Sprintf("no \"Connection: close\" on response %d of the %d a connection may carry", i, limit),
+					expected: "", got: "Connection: " + v})
+			case i == limit && !closes:
+				got, note := fieldLine(r, "Connection")
+				c.fail(report{what: fmt.Sprintf("\"Connection: close\" on response %d, the last a connection may carry, "+
+					"so that the client sends no more on it (RFC 9112 §9.6)", i),
+					expected: "Connection: close", got: got, gotNote: note})
+			}
+		}
+		c.expectClosed() // and a request sent after the third is never answered
+	}
+	t.Run("one at a time", func(t *testing.T) {
+		c := p.dial(t)
+		expectLimit(c, func(i int) {
+			if i > 1 {
+				c.pause()
+			}
+			c.send(get("/"))
+		})
+	})
+	t.Run("pipelined", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/") + get("/nope") + get("/") + get("/"))
+		expectLimit(c, func(int) {})
+	})
+	t.Run("without -max-requests", func(t *testing.T) {
+		p := start(t, tg)
+		c := p.dial(t)
+		c.send(strings.Repeat(get("/"), 19) + get("/", "Connection: close"))
+		for i := 1; i <= 20; i++ {
+			r := c.expectStatus("GET", "HTTP/1.1 200 ")
+			if v, _ := r.get("Connection"); i < 20 && strings.EqualFold(v, "close") {
+				c.fail(report{what: fmt.Sprintf("no \"Connection: close\" on response %d: without -max-requests there is no limit", i),
+					expected: "", got: "Connection: " + v})
+			}
+		}
+		c.expectClosed()
+	})
+}
+
+// streamLines is how many lines GET /stream answers with.
+const streamLines = 10000
+
+// streamBody is the body of GET /stream: the numbers from 1 to streamLines,
+// one a line.
+func streamBody() string {
+	var b strings.Builder
+	for i := 1; i <= streamLines; i++ {
+		fmt.Fprintf(&b, "%d\n", i)
+	}
+	return b.String()
+}
+
+// checkChunkedResponses is exercise 4.4: GET /stream, a body of unknown
+// length larger than the writer keeps, goes to an HTTP/1.1 client in chunks,
+// and to an HTTP/1.0 client whole or until the close; HEAD gets no body, and
+// a small body keeps its Content-Length.
+//
+// That the chunks leave while the handler is still writing is not checked:
+// from outside, a server that buffers the whole body and then sends it in
+// chunks looks the same. -trace shows it (the chapter says how).
+func checkChunkedResponses(t *testing.T, tg target) {
+	p := start(t, tg)
+	want := streamBody()
+	t.Run("HTTP/1.1 gets chunks", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/stream") + get("/", "Connection: close"))
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		if te, _ := r.get("Transfer-Encoding"); !strings.EqualFold(te, "chunked") {
+			c.fail(report{what: "a body of unknown length sent in chunks", expected: "Transfer-Encoding: chunked", got: "Transfer-Encoding: " + te})
+		}
+		if cl, ok := r.get("Content-Length"); ok {
+			c.fail(report{what: "no Content-Length beside Transfer-Encoding (RFC 9112 §6.1: a sender MUST NOT send both)",
+				expected: "", got: "Content-Length: " + cl})
+		}
+		c.expectBody(r, want)
+		c.expectStatus("GET", "HTTP/1.1 200 ") // the last chunk ended the body exactly
+		c.expectClosed()
+	})
+	t.Run("HTTP/1.0 gets no chunks", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("GET /stream HTTP/1.0\r\n\r\n")
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		if te, ok := r.get("Transfer-Encoding"); ok {
+			c.fail(report{what: "no Transfer-Encoding for an HTTP/1.0 client, which does not know it (RFC 9112 §6.1): " +
+				"a Content-Length, or a body that ends when the server closes the connection",
+				expected: "", got: "Transfer-Encoding: " + te})
+		}
+		c.expectFraming(r)
+		c.expectBody(r, want) // framed by Content-Length, or read up to the close
+		c.expectClosed()
+	})
+	t.Run("HEAD /stream", func(t *testing.T) {
+		c := p.dial(t)
+		c.send("HEAD /stream HTTP/1.1\r\nHost: localhost\r\n\r\n" + get("/", "Connection: close"))
+		c.expectStatus("HEAD", "HTTP/1.1 200 ")
+		c.expectStatus("GET", "HTTP/1.1 200 ") // a body after HEAD's head would be read here
+		c.expectClosed()
+	})
+	t.Run("a small body keeps its Content-Length", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/", "Connection: close"))
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		if _, ok := r.get("Content-Length"); !ok {
+			te, _ := r.get("Transfer-Encoding")
+			c.fail(report{what: "Content-Length on a body that fits in the buffer: chunks only once the body outgrows it",
+				expected: "Content-Length: " + strconv.Itoa(len(r.body)), got: "Transfer-Encoding: " + te})
+		}
+	})
+	t.Run("net/http GET /stream", func(t *testing.T) {
+		resp, body := httpDo(t, p, "GET", "/stream")
+		if resp.StatusCode != 200 || len(resp.TransferEncoding) != 1 || resp.TransferEncoding[0] != "chunked" || string(body) != want {
+			httpFail(t, p, "GET", "/stream", fmt.Sprintf("200 OK, Transfer-Encoding: chunked, and the numbers 1 to %d", streamLines), resp, body)
+		}
+	})
+}
