@@ -30,6 +30,11 @@ var Exercises = []Exercise{
 	{Number: "4.3", Part: "part4-httpserver", Title: "a -max-requests limit on the requests of one connection"},
 	{Number: "4.4", Part: "part4-httpserver", Title: "GET /stream: a body of unknown length goes out in chunks"},
 	{Number: "4.5", Part: "part4-httpserver", Title: "cache the Date field, and measure what it saves", Open: true},
+
+	{Number: "5.1", Part: "part5-static-and-login", Title: "ETag, and If-None-Match answered with 304"},
+	{Number: "5.2", Part: "part5-static-and-login", Title: "sessions that slide: each use extends them"},
+	{Number: "5.3", Part: "part5-static-and-login", Title: "429 Too Many Requests after five wrong passwords from one address"},
+	{Number: "5.4", Part: "part5-static-and-login", Title: "Range requests: 206, 416, and If-Range"},
 }
 
 // A Ladder climbs from one part to the next in small checkpoints. You copy

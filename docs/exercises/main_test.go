@@ -53,6 +53,10 @@ var exerciseChecks = map[string]func(*testing.T, target){
 	"4.2": checkEchoEndpoint,
 	"4.3": checkMaxRequests,
 	"4.4": checkChunkedResponses,
+	"5.1": checkETag,
+	"5.2": checkSlidingSession,
+	"5.3": checkLoginThrottle,
+	"5.4": checkRanges,
 }
 
 // checkpointChecks holds the check of every ladder checkpoint, by ladder
@@ -81,6 +85,7 @@ func TestPart1(t *testing.T) { runExercises(t, "1") }
 func TestPart2(t *testing.T) { runExercises(t, "2") }
 func TestPart3(t *testing.T) { runExercises(t, "3") }
 func TestPart4(t *testing.T) { runExercises(t, "4") }
+func TestPart5(t *testing.T) { runExercises(t, "5") }
 
 // runExercises checks every exercise of a chapter that has a check, in
 // parallel with each other and with other chapters and ladders: each check

@@ -131,6 +131,7 @@ func noteInputs(dir string) {
 type program struct {
 	tg     target
 	args   []string // flags after -addr, for the command that starts it
+	setup  string   // a shell command to run before that one, if any: "d=$(mktemp -d) && …"
 	cmd    *exec.Cmd
 	addr   string // 127.0.0.1:PORT, read from the first line
 	stdout *lineLog
@@ -203,7 +204,11 @@ func (p *program) runLine() string {
 	if !filepath.IsAbs(pkg) {
 		pkg = "./" + pkg
 	}
-	return strings.Join(append([]string{"go run " + pkg}, p.args...), " ")
+	line := strings.Join(append([]string{"go run " + pkg}, p.args...), " ")
+	if p.setup != "" {
+		line = p.setup + " && " + line
+	}
+	return line
 }
 
 // signal sends sig to the program. Windows cannot send SIGINT or SIGTERM to
