@@ -13,7 +13,7 @@
 // environment variable PART names the folder to check, relative to the
 // repository root; without it, an exercise checks the shipped part (where its
 // solution patch applies) and a ladder checks the copy its first step makes
-// (mypart2, mypart3, mypart4).
+// (mypart2, ... mypart5).
 //
 // The check files carry the build tag "exercises", so that go test ./...
 // without it compiles only this file and exercises.go, the tables that

@@ -201,4 +201,89 @@ var Ladders = []Ladder{
 			},
 		},
 	},
+	{
+		Name: "4to5", From: "part4-httpserver", To: "part5-static-and-login", Folder: "mypart5",
+		Chapter: "docs/part5-static-and-login.md",
+		Checkpoints: []Checkpoint{
+			{
+				Name:  "files",
+				Title: "the files of a -root folder, with their media type, Content-Length and Last-Modified",
+				Todo: "Add a -root DIR flag and a handler that serves DIR's files for GET and HEAD: os.OpenRoot(dir) " +
+					"gives an fs.FS that never leaves the folder. Decode the path once (url.PathUnescape), drop the " +
+					"leading slash, fs.Stat the name, open only a regular file, and send it with Content-Type from " +
+					"its extension (a table of your own; text types say charset=utf-8; unknown ones " +
+					"application/octet-stream), Content-Length from its size and Last-Modified from its " +
+					"modification time. A missing file is 404.",
+				Section: "Media types",
+			},
+			{
+				Name:  "folders",
+				Title: "a folder's index.html, a 301 that adds the slash, and no listings",
+				Todo: "A path that names a folder and ends in a slash serves the folder's index.html; a folder " +
+					"without one is 404, never a list of its files. A folder asked for without the slash is " +
+					"301 Moved Permanently with Location: the path, a slash, and the query if there was one. " +
+					"A file asked for with a slash after it is 404. Other methods than GET and HEAD get 405 " +
+					"with Allow: GET, HEAD.",
+				Section: "Folders, and the rest of the rules",
+			},
+			{
+				Name:  "traversal",
+				Title: "nothing outside the root, whatever the path holds",
+				Todo: "Refuse, with 400, a path that decodes to a backslash, a NUL, or an empty, \".\" or \"..\" " +
+					"segment (fs.ValidPath checks most), and one with an encoded slash (%2F). Give dotfiles " +
+					"and dot-folders 404. Decode once only: %252e is the name \"%2e\", not \"..\". os.Root " +
+					"refuses symbolic links that lead out; answer that, and any other error, with 404 (403 " +
+					"for a permission error), saying nothing about what lies outside.",
+				Section: "From a URL path to a file, safely",
+			},
+			{
+				Name:  "if-modified-since",
+				Title: "If-Modified-Since gets 304 while the file has not changed",
+				Todo: "Compare If-Modified-Since, in any of HTTP's three date formats (IMF-fixdate, RFC 850, " +
+					"asctime), with the file's modification time in whole seconds: not after it, answer " +
+					"304 Not Modified with Last-Modified and no body. A date that does not parse is ignored.",
+				Section: "Conditional requests: Last-Modified and 304",
+			},
+			{
+				Name:  "login-api",
+				Title: "POST /api/login answers in JSON, 200 or the status of what is wrong",
+				Todo: "Route /api/ to a login API. Add -user and -password flags. POST /api/login with " +
+					"Content-Type: application/json and {\"username\": …, \"password\": …}: 200 and " +
+					"{\"message\":\"success\",\"code\":0} for the right ones (compare in constant time), " +
+					"401 for wrong ones, 400 for malformed JSON or a missing field, 415 for another content " +
+					"type, 413 for a body over your limit, 405 with Allow: POST for other methods. Every error " +
+					"is application/json, {\"message\": \"…\", \"code\": -1}.",
+				Section: "The JSON API",
+			},
+			{
+				Name:  "session",
+				Title: "a session cookie, /api/me, and a logout that ends the session",
+				Todo: "On a login, make a token of 128 bits from crypto/rand (rand.Text), keep it in a map behind " +
+					"a mutex with the user and an expiry, and send it in Set-Cookie with Path=/, HttpOnly and " +
+					"SameSite=Strict. GET /api/me with the cookie: 200 {\"user\":\"NAME\"}; without a live " +
+					"session: 401 in JSON. POST /api/logout forgets the session and clears the cookie " +
+					"(Max-Age=0).",
+				Section: "Cookies and sessions",
+			},
+			{
+				Name:  "built-in-site",
+				Title: "without -root, the login page is served from the binary, from any folder",
+				Todo: "Copy part5-static-and-login/site into your folder (or write your own page with a login " +
+					"form) and build it into the binary with //go:embed site and an embed.FS; fs.Sub(site, " +
+					"\"site\") is the tree to serve when -root is not given. Its files have no modification " +
+					"time: use the binary's.",
+				Section: "The files",
+			},
+			{
+				Name:  "access-log",
+				Title: "one line per request on stdout, in the Common Log Format",
+				Todo: "After each response, write one line to stdout: the client's address, \"- -\", the time as " +
+					"[02/Jan/2006:15:04:05 -0700], the request line in double quotes, the status sent, and the " +
+					"body's bytes (\"-\" for none, as for HEAD). Requests refused for a bad field are logged " +
+					"too. Build the line in a buffer and write it with one Write, so that lines from " +
+					"concurrent connections never mix; print nothing else per request.",
+				Section: "The access log",
+			},
+		},
+	},
 }

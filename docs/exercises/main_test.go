@@ -79,6 +79,15 @@ var checkpointChecks = map[string]func(*testing.T, target){
 	"3to4/bad-input":       checkBadInput,
 	"3to4/request-timeout": checkRequestTimeout,
 	"3to4/head":            checkHeadRequests,
+
+	"4to5/files":             checkFiles,
+	"4to5/folders":           checkFolders,
+	"4to5/traversal":         checkTraversal,
+	"4to5/if-modified-since": checkIfModifiedSince,
+	"4to5/login-api":         checkLoginAPI,
+	"4to5/session":           checkSession,
+	"4to5/built-in-site":     checkBuiltInSite,
+	"4to5/access-log":        checkAccessLog,
 }
 
 func TestPart1(t *testing.T) { runExercises(t, "1") }
@@ -121,6 +130,7 @@ func patchName(ex Exercise) string {
 func TestLadder1to2(t *testing.T) { runLadder(t, "1to2") }
 func TestLadder2to3(t *testing.T) { runLadder(t, "2to3") }
 func TestLadder3to4(t *testing.T) { runLadder(t, "3to4") }
+func TestLadder4to5(t *testing.T) { runLadder(t, "4to5") }
 
 // runLadder climbs a ladder: it runs the checkpoints in order and stops at
 // the first that fails, saying what to do next. With -all it runs them all.

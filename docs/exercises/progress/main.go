@@ -6,8 +6,8 @@
 //
 // It checks the exercises in the parts' own folders (part1-hello, ...), where
 // the chapters have you do them, and each ladder in the copy its first step
-// makes (mypart2, mypart3, mypart4), if that copy exists. It runs the checks
-// with go test, so it takes as long as the slowest of them, about 15 s.
+// makes (mypart2, ... mypart5), if that copy exists. It runs the checks with
+// go test, so it takes as long as the slowest of them, about 15 s.
 //
 // With -list, it prints the ladders and the exercises that have checks, one
 // a line, for .ci/prove-exercises:
