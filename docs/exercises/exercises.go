@@ -208,7 +208,7 @@ var Ladders = []Ladder{
 			{
 				Name:  "files",
 				Title: "the files of a -root folder, with their media type, Content-Length and Last-Modified",
-				Todo: "Add a -root DIR flag and a handler that serves DIR's files for GET and HEAD: os.OpenRoot(dir) " +
+				Todo: "Add a -root DIR flag and a handler that serves DIR's files for GET and HEAD: os.OpenRoot(dir).FS() " +
 					"gives an fs.FS that never leaves the folder. Decode the path once (url.PathUnescape), drop the " +
 					"leading slash, fs.Stat the name, open only a regular file, and send it with Content-Type from " +
 					"its extension (a table of your own; text types say charset=utf-8; unknown ones " +
