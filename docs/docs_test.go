@@ -1,6 +1,9 @@
-// Package docs holds the tutorial's chapters. Its test keeps them honest: every
-// diff and code excerpt in a chapter is generated from the code, and the test
-// fails when a chapter no longer matches. After changing the code, run
+// Package docs holds the tutorial's chapters, in English here and in Chinese
+// in zh/. Its test keeps them honest: every diff and code excerpt in a
+// chapter, in either language, is generated from the code, and the test
+// fails when a chapter no longer matches; it also fails when a page exists
+// in one language only, or when the two differ in structure (see
+// TestLanguagesMatch). After changing the code, run
 //
 //	go test ./docs -update
 //
@@ -26,6 +29,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,6 +51,11 @@ func TestChaptersMatchCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	zh, err := filepath.Glob(filepath.Join("zh", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chapters = append(chapters, zh...)
 	blocks := 0
 	for _, chapter := range chapters {
 		src, err := os.ReadFile(chapter)
@@ -214,4 +223,108 @@ func declDoc(decl ast.Decl) *ast.CommentGroup {
 		return d.Doc
 	}
 	return nil
+}
+
+// chinesePages maps each page of docs/zh to its English counterpart, which
+// is the page of the same name in docs/ but for these; "" is a page that
+// exists in Chinese only.
+var chinesePages = map[string]string{
+	"glossary.md":  "",
+	"exercises.md": filepath.Join("exercises", "README.md"),
+}
+
+// TestLanguagesMatch checks that every page exists in English (docs/) and in
+// Chinese (docs/zh/), that each links to its counterpart in its first lines,
+// and that the two have the same structure: the same headings at the same
+// levels with the same exercise numbers, the same fenced blocks of the same
+// kinds (diagrams, transcripts, code), the same tables, the same folded
+// answers and the same generated blocks, in the same order. A reader can
+// switch language at any heading.
+func TestLanguagesMatch(t *testing.T) {
+	english, err := filepath.Glob("*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chinese, err := filepath.Glob(filepath.Join("zh", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := make(map[string]string) // English page → Chinese page
+	for _, en := range english {
+		pairs[en] = filepath.Join("zh", en)
+	}
+	for _, zh := range chinese {
+		en, special := chinesePages[filepath.Base(zh)]
+		switch {
+		case special && en != "":
+			pairs[en] = zh
+		case !special && !slices.Contains(english, filepath.Base(zh)):
+			t.Errorf("%s has no English counterpart docs/%s", zh, filepath.Base(zh))
+		}
+	}
+	for en, zh := range pairs {
+		enSrc, err := os.ReadFile(en)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zhSrc, err := os.ReadFile(zh)
+		if err != nil {
+			t.Errorf("%s has no Chinese counterpart: %v", en, err)
+			continue
+		}
+		if rel, _ := filepath.Rel(filepath.Dir(en), zh); !linksTo(string(enSrc), filepath.ToSlash(rel)) {
+			t.Errorf("%s does not link to its Chinese counterpart %s in its first lines", en, filepath.ToSlash(rel))
+		}
+		if rel, _ := filepath.Rel(filepath.Dir(zh), en); !linksTo(string(zhSrc), filepath.ToSlash(rel)) {
+			t.Errorf("%s does not link to its English counterpart %s in its first lines", zh, filepath.ToSlash(rel))
+		}
+		if diff := cmp.Diff(structure(string(enSrc)), structure(string(zhSrc))); diff != "" {
+			t.Errorf("%s and %s differ in structure (-English +Chinese):\n%s", en, zh, diff)
+		}
+	}
+}
+
+// linksTo reports whether one of the first lines of page links to target.
+func linksTo(page, target string) bool {
+	lines := strings.SplitN(page, "\n", 8)
+	return strings.Contains(strings.Join(lines[:min(len(lines), 7)], "\n"), "]("+target+")")
+}
+
+// exerciseNumber finds an exercise or checkpoint number such as 4.2 in a
+// heading.
+var exerciseNumber = regexp.MustCompile(`\b\d+\.\d+\b`)
+
+// structure lists what a page is made of, whatever its language: a line per
+// heading (its level and any exercise number), fenced block (its language
+// tag), table, folded answer (<details>) and generated-block marker.
+func structure(page string) []string {
+	var out []string
+	inFence, inTable := false, false
+	for _, line := range strings.Split(page, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "```") {
+			if !inFence {
+				out = append(out, "fence "+strings.TrimPrefix(trimmed, "```"))
+			}
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		isTable := strings.HasPrefix(trimmed, "|")
+		switch {
+		case isTable && !inTable:
+			out = append(out, "table")
+		case strings.HasPrefix(line, "#"):
+			level, _, _ := strings.Cut(line, " ")
+			out = append(out, strings.TrimSpace(level+" "+strings.Join(exerciseNumber.FindAllString(line, -1), " ")))
+		case strings.HasPrefix(trimmed, "<details>"):
+			out = append(out, "details")
+		case marker.MatchString(trimmed) || trimmed == endMarker:
+			out = append(out, trimmed)
+		}
+		inTable = isTable
+	}
+	return out
 }
