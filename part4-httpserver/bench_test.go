@@ -8,7 +8,7 @@ package main
 // serves the same application with net/http, logging each request line to
 // stdout as part4 does:
 //
-//	go test ./part4-httpserver -run NetHTTPBaseline -v -args -baseline 127.0.0.1:8889
+//	go test ./part4-httpserver -run NetHTTPBaseline -v -timeout 0 -args -baseline 127.0.0.1:8889
 //
 // docs/part4-httpserver.md has the figures and the commands.
 

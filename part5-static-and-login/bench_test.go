@@ -8,7 +8,7 @@ package main
 // serves a folder with net/http's FileServer, logging each request to
 // stdout as part5 does:
 //
-//	go test ./part5-static-and-login -run NetHTTPBaseline -v -args -baseline 127.0.0.1:8889 -baseline-root DIR
+//	go test ./part5-static-and-login -run NetHTTPBaseline -v -timeout 0 -args -baseline 127.0.0.1:8889 -baseline-root DIR
 //
 // docs/part4-httpserver.md and docs/part5-static-and-login.md have the figures.
 
