@@ -175,8 +175,8 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 	defer client.CloseIdleConnections()
 	base, _ := url.Parse("http://" + p.addr)
 	try := fmt.Sprintf("%s; then, in another terminal,\n"+
-		`curl -s -c jar -H 'Content-Type: application/json' -d '{"username": "demo", "password": "gopher"}' http://localhost:8888/api/login`+"\n"+
-		`for i in 1 2 3 4 5 6; do sleep 0.25; curl -si -b jar -c jar http://localhost:8888/api/me; done`, p.runLine())
+		`curl -s -c /tmp/jar -H 'Content-Type: application/json' -d '{"username": "demo", "password": "gopher"}' http://localhost:8888/api/login`+"\n"+
+		`for i in 1 2 3 4 5 6; do sleep 0.25; curl -si -b /tmp/jar -c /tmp/jar http://localhost:8888/api/me; done`, p.runLine())
 	var timeline []string
 	start := time.Now()
 	fail := func(what string, args ...any) {
