@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -113,5 +115,24 @@ func TestTraceShowsEveryHead(t *testing.T) {
 	}
 	if got := strings.Count(trace, "#1 > HTTP/1.1 200 OK\\r\\n\n"); got != 3 {
 		t.Errorf("the trace shows %d status lines of 200, want 3:\n%s", got, trace)
+	}
+}
+
+// TestProgramTrace: the program's -trace flag sends the trace to stderr.
+func TestProgramTrace(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no SIGINT to send to another process")
+	}
+	p := startProgram(t, "-addr", "127.0.0.1:0", "-trace")
+	conn := dial(t, strings.TrimPrefix(p.url, "http://"))
+	io.WriteString(conn, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+	io.ReadAll(conn)
+	conn.Close()
+	p.cmd.Process.Signal(os.Interrupt) // the trace is complete once the program has exited
+	p.waitExit(t, "after SIGINT")
+	for _, want := range []string{"#1 < GET / HTTP/1.1\\r\\n\n", "#1 > HTTP/1.1 200 OK\\r\\n\n", "#1 -- closed\n"} {
+		if !strings.Contains(p.stderr.String(), want) {
+			t.Errorf("stderr of -trace has no line %q:\n%s", want, p.stderr)
+		}
 	}
 }

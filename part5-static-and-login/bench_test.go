@@ -98,27 +98,73 @@ func BenchmarkReadRequest(b *testing.B) {
 // BenchmarkKeepAliveGET measures requests per second end to end: clients on
 // kept-alive connections send GET / and read the whole response, one at a
 // time per connection, over loopback TCP. Both servers send the same page.
-func BenchmarkKeepAliveGET(b *testing.B) {
+func BenchmarkKeepAliveGET(b *testing.B) { benchServers(b, benchGET) }
+
+// BenchmarkPipelinedGET is BenchmarkKeepAliveGET with 16 requests sent in
+// one write before the 16 responses are read, the pattern of TechEmpower's
+// plaintext test. One op is one request.
+func BenchmarkPipelinedGET(b *testing.B) { benchServers(b, benchPipelined) }
+
+// benchServers runs bench against part4 and against net/http serving the
+// same page.
+func benchServers(b *testing.B, bench func(b *testing.B, addr string)) {
 	b.Run("part4", func(b *testing.B) {
 		ln := benchListen(b)
 		srv := &TCPServer{Handler: &HelloHandler{Log: io.Discard}}
 		go srv.Serve(ln)
 		defer srv.Shutdown()
-		benchGET(b, ln.Addr().String())
+		bench(b, ln.Addr().String())
 	})
 	b.Run("net-http", func(b *testing.B) {
 		ln := benchListen(b)
-		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/" {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			io.WriteString(w, helloPage)
-		})}
+		srv := &http.Server{Handler: netHTTPHello}
 		go srv.Serve(ln)
 		defer srv.Close()
-		benchGET(b, ln.Addr().String())
+		bench(b, ln.Addr().String())
+	})
+}
+
+// netHTTPHello is HelloHandler's GET / on net/http.
+var netHTTPHello = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, helloPage)
+})
+
+// benchPipelined sends pipelineDepth requests at a time from parallel
+// clients; a client's last batch may be cut short.
+func benchPipelined(b *testing.B, addr string) {
+	const pipelineDepth = 16
+	b.ReportAllocs()
+	batch := []byte(strings.Repeat("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", pipelineDepth))
+	b.RunParallel(func(pb *testing.PB) {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		defer conn.Close()
+		br := bufio.NewReader(conn)
+		for more := true; more; {
+			n := 0
+			for n < pipelineDepth && pb.Next() {
+				n++
+			}
+			more = n == pipelineDepth
+			if _, err := conn.Write(batch[:n*len(batch)/pipelineDepth]); err != nil {
+				b.Error(err)
+				return
+			}
+			for range n {
+				if err := readBenchResponse(br); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}
 	})
 }
 
