@@ -346,3 +346,19 @@ func TestLoginSlowBody(t *testing.T) {
 		t.Errorf("access log = %q, want the 408 that was sent", line)
 	}
 }
+
+// TestAccessLogRefusal: a client over maxConnections, refused with 503, has
+// its line in the access log too.
+func TestAccessLogRefusal(t *testing.T) {
+	log := new(syncBuffer)
+	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) { s.AccessLog = log })
+	holdConnections(t, addr, maxConnections, true)
+	before := log.String()
+	if got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"); got != busyResponse {
+		t.Fatalf("a client over the limit got %q, want %q", got, busyResponse)
+	}
+	line := strings.TrimPrefix(log.String(), before)
+	if want := fmt.Sprintf(`] "-" 503 %d`+"\n", len(busyBody)); !commonLogLine.MatchString(line) || !strings.HasSuffix(line, want) {
+		t.Errorf("access log after a refusal = %q, want a line ending %q", line, want)
+	}
+}

@@ -257,5 +257,8 @@ const busyBody = "Too many connections; retry in a moment.\n"
 func (c *conn) refuseBusy() {
 	c.rwc.SetWriteDeadline(time.Now().Add(refuseWriteTime))
 	io.WriteString(c.rwc, busyResponse)
+	c.w.reset(nil) // a response too, for the access log
+	c.w.status, c.w.written = 503, int64(len(busyBody))
+	c.logAccess()
 	c.lingeringClose()
 }
