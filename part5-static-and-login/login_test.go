@@ -351,10 +351,10 @@ func TestLoginSlowBody(t *testing.T) {
 // its line in the access log too.
 func TestAccessLogRefusal(t *testing.T) {
 	log := new(syncBuffer)
-	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, func(s *TCPServer) { s.AccessLog = log })
-	holdConnections(t, addr, maxConnections, true)
+	cs := startCapServer(t, func(s *TCPServer) { s.AccessLog = log })
+	cs.holdBusy(t, maxConnections)
 	before := log.String()
-	if got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"); got != busyResponse {
+	if got := exchange(t, cs.addr, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"); got != busyResponse {
 		t.Fatalf("a client over the limit got %q, want %q", got, busyResponse)
 	}
 	line := strings.TrimPrefix(log.String(), before)

@@ -282,31 +282,88 @@ func TestStalledClients(t *testing.T) {
 	}
 }
 
-// holdConnections opens n connections to addr. If midRequest, each has
-// sent half a request head, so that the server counts it busy, not idle.
-// It returns once the server has accepted them all.
-func holdConnections(t *testing.T, addr string, n int, midRequest bool) []net.Conn {
+// capServer is a server for the tests of maxConnections: HelloHandler,
+// but for /block, whose handler waits until the test releases it, so that a
+// connection there is busy, in the middle of a request, for as long as the
+// test wants. Its Trace reports every connection accepted.
+type capServer struct {
+	addr     string
+	entered  chan struct{} // a value per request that reached /block
+	accepted chan struct{} // a value per connection accepted
+	release  func()        // lets every /block handler return
+}
+
+func startCapServer(t *testing.T, configure func(*TCPServer)) *capServer {
+	t.Helper()
+	cs := &capServer{entered: make(chan struct{}, maxConnections), accepted: make(chan struct{}, 4*maxConnections)}
+	released := make(chan struct{})
+	hello := &HelloHandler{Log: io.Discard}
+	cs.addr, _ = startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		if r.Path != "/block" {
+			hello.ServeHTTP(w, r)
+			return
+		}
+		cs.entered <- struct{}{}
+		<-released
+		io.WriteString(w, "released\n")
+	}), func(s *TCPServer) {
+		s.Trace = acceptNotes(cs.accepted)
+		if configure != nil {
+			configure(s)
+		}
+	})
+	cs.release = sync.OnceFunc(func() { close(released) })
+	t.Cleanup(cs.release) // before the server shuts down: cleanups run last first
+	return cs
+}
+
+// acceptNotes is a Trace that sends a value for each connection accepted.
+type acceptNotes chan struct{}
+
+func (a acceptNotes) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("-- connected from")) {
+		a <- struct{}{}
+	}
+	return len(p), nil
+}
+
+// await takes n values from ch, or fails the test after 10 s.
+func await(t *testing.T, ch chan struct{}, n int, what string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for i := range n {
+		select {
+		case <-ch:
+		case <-timeout:
+			t.Fatalf("%s: %d of %d after 10 s", what, i, n)
+		}
+	}
+}
+
+// holdBusy opens n connections whose requests wait in their handlers, and
+// returns once all n handlers run: the server counts them busy.
+func (cs *capServer) holdBusy(t *testing.T, n int) []net.Conn {
 	t.Helper()
 	held := make([]net.Conn, n)
 	for i := range held {
-		held[i] = dial(t, addr)
-		if midRequest && i < n-1 {
-			io.WriteString(held[i], "GET / HTTP/1.1\r\n")
-		}
+		held[i] = dial(t, cs.addr)
+		io.WriteString(held[i], "GET /block HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
 	}
-	// A request answered on the last connection proves that the server has
-	// accepted all the others, since it accepts them in order. Then the last
-	// one is idle, or mid-request like the others.
-	last := held[n-1]
-	io.WriteString(last, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
-	if midRequest {
-		io.WriteString(last, "GET / HTTP/1.1\r\n")
+	await(t, cs.accepted, n, "busy connections accepted")
+	await(t, cs.entered, n, "handlers entered")
+	return held
+}
+
+// holdIdle opens n connections that send nothing, and returns once the
+// server has accepted them all: it counts them idle from then on. (It
+// accepts one at a time, and tracks each before it accepts the next.)
+func (cs *capServer) holdIdle(t *testing.T, n int) []net.Conn {
+	t.Helper()
+	held := make([]net.Conn, n)
+	for i := range held {
+		held[i] = dial(t, cs.addr)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(last), nil)
-	if err != nil {
-		t.Fatalf("connection %d of %d: %v", n, n, err)
-	}
-	io.Copy(io.Discard, resp.Body)
+	await(t, cs.accepted, n, "idle connections accepted")
 	return held
 }
 
@@ -316,8 +373,8 @@ func holdConnections(t *testing.T, addr string, n int, midRequest bool) []net.Co
 // the held connections are still served.
 func TestMaxConnections(t *testing.T) {
 	const refused = 3 * maxRefusing
-	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, nil)
-	held := holdConnections(t, addr, maxConnections, true)
+	cs := startCapServer(t, nil)
+	held := cs.holdBusy(t, maxConnections)
 
 	var wg sync.WaitGroup
 	results := make([]string, refused)
@@ -325,7 +382,7 @@ func TestMaxConnections(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			conn, err := net.Dial("tcp", addr)
+			conn, err := net.Dial("tcp", cs.addr)
 			if err != nil {
 				results[i] = err.Error()
 				return
@@ -348,7 +405,7 @@ func TestMaxConnections(t *testing.T) {
 			t.Errorf("refused client %d: %s; want %q or a clean close", i, r, busyResponse)
 		}
 	}
-	io.WriteString(held[0], "Host: h\r\nConnection: close\r\n\r\n")
+	cs.release()
 	if got, err := io.ReadAll(held[0]); err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 200 OK") {
 		t.Errorf("a held connection got %.30q, %v; want 200", got, err)
 	}
@@ -358,12 +415,12 @@ func TestMaxConnections(t *testing.T) {
 // connection idle the longest, so that clients that connect and send nothing
 // cannot lock others out; connections in the middle of a request stay.
 func TestIdleMakeRoom(t *testing.T) {
-	addr, _ := startTCPServer(t, &HelloHandler{Log: io.Discard}, nil)
-	busy := holdConnections(t, addr, 10, true)
-	idle := holdConnections(t, addr, maxConnections-10, false)
+	cs := startCapServer(t, nil)
+	busy := cs.holdBusy(t, 10)
+	idle := cs.holdIdle(t, maxConnections-10)
 
 	for i := range 3 {
-		got := exchange(t, addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		got := exchange(t, cs.addr, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
 		if !strings.HasPrefix(got, "HTTP/1.1 200 OK") {
 			t.Fatalf("client %d over the limit got %.40q, want 200", i, got)
 		}
@@ -372,8 +429,8 @@ func TestIdleMakeRoom(t *testing.T) {
 			t.Errorf("idle connection %d: Read = %d, %v; want io.EOF, closed to make room", i, n, err)
 		}
 	}
+	cs.release()
 	for i, conn := range busy {
-		io.WriteString(conn, "Host: h\r\nConnection: close\r\n\r\n")
 		if got, err := io.ReadAll(conn); err != nil || !strings.HasPrefix(string(got), "HTTP/1.1 200 OK") {
 			t.Errorf("busy connection %d got %.30q, %v; want 200", i, got, err)
 		}
