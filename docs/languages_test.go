@@ -309,6 +309,7 @@ const han = `\p{Han}`
 // typographyRules are STYLE.md's typography rules (排版).
 var typographyRules = []styleRule{
 	{name: "B1 中文与拉丁字母、数字、行内代码之间要有空格", bad: regexp.MustCompile(han + "[A-Za-z0-9`]|[A-Za-z0-9`]" + han)},
+	{name: "B1 汉字之间不加空格", bad: regexp.MustCompile(han + ` +` + han)},
 	{name: "B1 全角标点与拉丁字母、数字、行内代码之间不加空格", bad: regexp.MustCompile(`[，。；：！？、（）“”] +[A-Za-z0-9` + "`" + `]|[A-Za-z0-9` + "`" + `] +[，。；：！？、（）“”]`)},
 	{name: "B2 中文里用全角标点", bad: regexp.MustCompile(han + ` ?[,;:?!()]|[,;:?!(] ?` + han)},
 	{name: "B2 列举章节号和数值用顿号", bad: regexp.MustCompile(`[0-9§][^\s,|]*, [0-9§]`)},
@@ -477,6 +478,7 @@ func TestChineseStyleCatchesOffStyle(t *testing.T) {
 		{"partN in prose", "part2 把循环分开。", "part"},
 		{"no space before Latin", "用curl 访问。", "B1"},
 		{"no space after a number", "等了3 秒。", "B1"},
+		{"space between Han characters", "等了 0.9 秒 才轮到。", "汉字之间"},
 		{"space after full-width punctuation", "他说， `curl` 可以。", "B1"},
 		{"half-width comma", "读取请求,写出响应。", "B2"},
 		{"half-width parenthesis", "监听队列(backlog) 里。", "B2"},
