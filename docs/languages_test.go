@@ -618,3 +618,33 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseChaptersEndWithSummary checks STYLE.md's rule that every
+// chapter of the Chinese edition ends with a 小结, marked as zh-only, after
+// its questions.
+func TestChineseChaptersEndWithSummary(t *testing.T) {
+	chapters, err := filepath.Glob(filepath.Join("zh", "part*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chapters) == 0 {
+		t.Fatal("no chapters in zh/")
+	}
+	for _, c := range chapters {
+		src, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := string(src)
+		summary := strings.LastIndex(page, "\n## 小结\n")
+		questions := strings.LastIndex(page, "\n## 思考题\n")
+		switch {
+		case summary < 0:
+			t.Errorf("%s has no ## 小结", c)
+		case summary < questions:
+			t.Errorf("%s: ## 小结 comes before ## 思考题", c)
+		case strings.Contains(withoutLanguageOnly(page), "\n## 小结\n"):
+			t.Errorf("%s: ## 小结 is not between %s and %s", c, onlyStart, onlyEnd)
+		}
+	}
+}
