@@ -22,15 +22,16 @@ const (
 // An event is one thing that happened on a relayed connection: a chunk of
 // bytes that one side sent (one Read by the relay), or a TCP event.
 type event struct {
-	Seq  int64   `json:"seq"`            // numbers every event of the relay, in order
-	Conn int     `json:"conn"`           // the connection's number, #1
-	At   float64 `json:"at"`             // milliseconds since the relay started
-	T    float64 `json:"t"`              // milliseconds since the connection opened
-	From string  `json:"from,omitempty"` // "client" or "server"
-	Kind string  `json:"kind"`           // open, connect, data, fin, reset, error, close
-	N    int     `json:"n,omitempty"`    // bytes, for data
-	Line string  `json:"line,omitempty"` // the first line of data, made visible
-	Text string  `json:"text,omitempty"` // what happened, for the others
+	Seq  int64   `json:"seq"`                // numbers every event of the relay, in order
+	Conn int     `json:"conn"`               // the connection's number, #1
+	At   float64 `json:"at"`                 // milliseconds since the relay started
+	T    float64 `json:"t"`                  // milliseconds since the connection opened
+	From string  `json:"from,omitempty"`     // "client" or "server"
+	Kind string  `json:"kind"`               // open, connect, data, fin, reset, error, close
+	N    int     `json:"n,omitempty"`        // bytes, for data
+	Line string  `json:"line,omitempty"`     // the first line of data, made visible
+	Msgs int     `json:"messages,omitempty"` // request or status lines in data, when more than one
+	Text string  `json:"text,omitempty"`     // what happened, for the others
 	data []byte  // the bytes kept, at most N
 }
 
@@ -93,7 +94,7 @@ func (r *recorder) event(c *conn, from, kind, text string) {
 func (r *recorder) data(c *conn, from string, p []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e := &event{From: from, Kind: "data", N: len(p), Line: firstLine(p)}
+	e := &event{From: from, Kind: "data", N: len(p), Line: firstLine(p), Msgs: messages(p)}
 	if !c.evicted {
 		keep := min(len(p), keptBytes-c.kept)
 		e.data = bytes.Clone(p[:keep])
@@ -160,6 +161,22 @@ func (r *recorder) bytesOf(id int, seq int64) (e *event, data []byte, ok bool) {
 		}
 	}
 	return nil, nil, false
+}
+
+// messages counts the lines of p that look like the first line of a
+// message, when there are more than one: a pipelined batch of requests, or
+// the responses to it in one write.
+func messages(p []byte) int {
+	n := 0
+	for line := range bytes.Lines(p) {
+		if startsMessage(line) {
+			n++
+		}
+	}
+	if n < 2 {
+		return 0
+	}
+	return n
 }
 
 // firstLine returns p's first line, made visible, cut at 80 bytes.
