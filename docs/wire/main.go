@@ -8,7 +8,8 @@
 // In the terminal, per connection, it prints what part 4's -trace prints
 // (CR and LF made visible, long bodies elided with their size), with the time
 // since the connection opened and the TCP events: connect, each side's FIN,
-// a reset, close. Connection 1, a curl through the relay to part 4:
+// a reset, close (-brief: only these, and each message's first line).
+// Connection 1, a curl through the relay to part 4:
 //
 //	#1 +0.000s -- connected from 127.0.0.1:53112
 //	#1 +0.000s -- connected to 127.0.0.1:8888
@@ -60,14 +61,16 @@ func main() {
 	listen := flag.String("listen", "localhost:8080", "address the relay listens on, for clients")
 	to := flag.String("to", "", "address of the server to relay to, e.g. localhost:8888 (required)")
 	ui := flag.String("ui", "", "address of the sequence-diagram page, e.g. localhost:8081 (none if empty)")
+	brief := flag.Bool("brief", false, "print only the TCP events and the first line of each message")
 	flag.Parse()
 	if *to == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: wire -to HOST:PORT [-listen HOST:PORT] [-ui HOST:PORT]")
+		fmt.Fprintln(os.Stderr, "usage: wire -to HOST:PORT [-listen HOST:PORT] [-ui HOST:PORT] [-brief]")
 		flag.PrintDefaults()
 		os.Exit(2)
 	}
 
 	rec := newRecorder(os.Stdout)
+	rec.brief = *brief
 	l, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -52,6 +52,7 @@ type conn struct {
 // under its lock, so lines of different connections never mix.
 type recorder struct {
 	out   io.Writer
+	brief bool // print only the first line of each message
 	start time.Time
 
 	mu      sync.Mutex
@@ -106,7 +107,12 @@ func (r *recorder) data(c *conn, from string, p []byte) {
 		s = &c.server
 	}
 	b := fmt.Appendf(nil, "#%d +%.3fs -- %s sent %d bytes\n", c.id, e.T/1000, from, len(p))
-	r.out.Write(s.appendTrace(b, "#"+strconv.Itoa(c.id)+" ", p))
+	id := "#" + strconv.Itoa(c.id) + " "
+	if r.brief {
+		r.out.Write(appendFirstLines(b, id+s.dir, p))
+		return
+	}
+	r.out.Write(s.appendTrace(b, id, p))
 }
 
 // add numbers and times e, keeps it if there is room, and wakes the pages
@@ -247,6 +253,21 @@ func (s *traceStream) appendTrace(b []byte, id string, p []byte) []byte {
 	}
 	if elided > 0 {
 		b = fmt.Appendf(b, "%s%s... %d more bytes of body\n", id, s.dir, elided)
+	}
+	return b
+}
+
+// appendFirstLines appends the lines of p that start a message, request
+// lines and status lines, for -brief.
+func appendFirstLines(b []byte, prefix string, p []byte) []byte {
+	for line := range bytes.Lines(p) {
+		if startsMessage(line) {
+			b = append(b, prefix...)
+			for _, c := range line {
+				b = appendVisible(b, c)
+			}
+			b = append(b, '\n')
+		}
 	}
 	return b
 }

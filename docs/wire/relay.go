@@ -37,7 +37,9 @@ func (r *Relay) Serve(l net.Listener) error {
 			time.Sleep(100 * time.Millisecond)
 			continue
 		}
-		go r.relay(c.(*net.TCPConn))
+		// Numbered here, in the order of accepting.
+		rc := r.rec.open(c.RemoteAddr().String())
+		go r.relay(c.(*net.TCPConn), rc)
 	}
 }
 
@@ -53,8 +55,7 @@ type link struct {
 
 // relay connects to the server for client, copies both directions until
 // each has ended, and closes both sockets.
-func (r *Relay) relay(client *net.TCPConn) {
-	rc := r.rec.open(client.RemoteAddr().String())
+func (r *Relay) relay(client *net.TCPConn, rc *conn) {
 	c, err := net.DialTimeout("tcp", r.To, dialTimeout)
 	if err != nil {
 		// The client learns it the way it would without the relay: a reset.

@@ -244,27 +244,15 @@ func TestReset(t *testing.T) {
 }
 
 // TestTerminal checks what the relay prints for one exchange: -trace's
-// format, with the time and the TCP events.
+// format, with the time and the TCP events; with -brief, only the events
+// and the first lines.
 func TestTerminal(t *testing.T) {
-	addr := startServer(t, func(c *net.TCPConn) {
-		defer c.Close()
-		io.ReadFull(c, make([]byte, len("GET / HTTP/1.1\r\nHost: x\r\n\r\n")))
-		c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n" + strings.Repeat("a", 299) + "\n"))
-		c.CloseWrite()
-		io.Copy(io.Discard, c)
-	})
-	out := &closeWaiter{want: 1, done: make(chan struct{})}
-	relay, _ := startRelay(t, addr, out)
-	c := dial(t, relay)
-	c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
-	io.Copy(io.Discard, c) // up to the server's FIN
-	c.Close()
-	out.wait(t)
-	// The times and the client's port differ from run to run.
-	got := regexp.MustCompile(`\+\d+\.\d{3}s`).ReplaceAllString(out.String(), "+0.000s")
-	got = regexp.MustCompile(`from 127\.0\.0\.1:\d+`).ReplaceAllString(got, "from 127.0.0.1:PORT")
-	got = strings.ReplaceAll(got, addr, "SERVER")
-	want := `#1 +0.000s -- connected from 127.0.0.1:PORT
+	const response = "HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n"
+	tests := []struct {
+		brief bool
+		want  string
+	}{
+		{false, `#1 +0.000s -- connected from 127.0.0.1:PORT
 #1 +0.000s -- connected to SERVER
 #1 +0.000s -- client sent 27 bytes
 #1 < GET / HTTP/1.1\r\n
@@ -279,9 +267,43 @@ func TestTerminal(t *testing.T) {
 #1 +0.000s -- server FIN: the server sends no more
 #1 +0.000s -- client FIN: the client sends no more
 #1 +0.000s -- closed
-`
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("terminal (-want +got):\n%s", diff)
+`},
+		{true, `#1 +0.000s -- connected from 127.0.0.1:PORT
+#1 +0.000s -- connected to SERVER
+#1 +0.000s -- client sent 27 bytes
+#1 < GET / HTTP/1.1\r\n
+#1 +0.000s -- server sent 340 bytes
+#1 > HTTP/1.1 200 OK\r\n
+#1 +0.000s -- server FIN: the server sends no more
+#1 +0.000s -- client FIN: the client sends no more
+#1 +0.000s -- closed
+`},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("brief=%v", tt.brief), func(t *testing.T) {
+			addr := startServer(t, func(c *net.TCPConn) {
+				defer c.Close()
+				io.ReadFull(c, make([]byte, len("GET / HTTP/1.1\r\nHost: x\r\n\r\n")))
+				c.Write([]byte(response + strings.Repeat("a", 299) + "\n"))
+				c.CloseWrite()
+				io.Copy(io.Discard, c)
+			})
+			out := &closeWaiter{want: 1, done: make(chan struct{})}
+			relay, rec := startRelay(t, addr, out)
+			rec.brief = tt.brief
+			c := dial(t, relay)
+			c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+			io.Copy(io.Discard, c) // up to the server's FIN
+			c.Close()
+			out.wait(t)
+			// The times and the client's port differ from run to run.
+			got := regexp.MustCompile(`\+\d+\.\d{3}s`).ReplaceAllString(out.String(), "+0.000s")
+			got = regexp.MustCompile(`from 127\.0\.0\.1:\d+`).ReplaceAllString(got, "from 127.0.0.1:PORT")
+			got = strings.ReplaceAll(got, addr, "SERVER")
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("terminal (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
