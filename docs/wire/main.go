@@ -17,10 +17,12 @@
 //	#1 < GET / HTTP/1.1\r\n
 //	#1 < Host: localhost:8080\r\n
 //	...
-//	#1 +0.002s -- server sent 346 bytes
+//	#1 +0.001s -- server sent 334 bytes
 //	#1 > HTTP/1.1 200 OK\r\n
 //	...
-//	#1 +0.004s -- client FIN: the client sends no more
+//	#1 +0.002s -- client FIN: the client sends no more
+//	#1 +0.002s -- server FIN: the server sends no more
+//	#1 +0.002s -- closed
 //
 // With -ui localhost:8081 it also serves a page that draws each connection as
 // a live sequence diagram: a client and a server lane, one arrow per chunk of
