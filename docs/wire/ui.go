@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // page is the sequence-diagram page: HTML, CSS and JavaScript in one file,
@@ -17,7 +18,7 @@ var page []byte
 // handler serves the page, its events and the bytes of each arrow.
 //
 //	GET /                   the page
-//	GET /events             Server-Sent Events: {"oldest": 3, "events": [...]}
+//	GET /events             Server-Sent Events: {"relay": "1733480000000", "oldest": 3, "events": [...]}
 //	GET /bytes?conn=3&seq=9 the bytes of one event, made visible
 func (r *recorder) handler() http.Handler {
 	mux := http.NewServeMux()
@@ -31,12 +32,18 @@ func (r *recorder) handler() http.Handler {
 }
 
 // serveEvents streams the kept events as Server-Sent Events: first all of
-// them (or those after Last-Event-ID, when the browser reconnects), then
-// each new batch as it happens.
+// them (or those after Last-Event-ID, when the browser reconnects to the
+// same relay), then each new batch as it happens. Each message's id is the
+// relay's start time and the last event's number, 1733480000000-42, so
+// that a page that reconnects to a relay started again gets everything.
 func (r *recorder) serveEvents(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
-	seq, _ := strconv.ParseInt(req.Header.Get("Last-Event-ID"), 10, 64)
+	run := strconv.FormatInt(r.start.UnixMilli(), 10)
+	var seq int64
+	if last, ok := strings.CutPrefix(req.Header.Get("Last-Event-ID"), run+"-"); ok {
+		seq, _ = strconv.ParseInt(last, 10, 64)
+	}
 	flush := http.NewResponseController(w).Flush
 	for first := true; ; first = false {
 		events, oldest, more := r.since(seq)
@@ -45,10 +52,11 @@ func (r *recorder) serveEvents(w http.ResponseWriter, req *http.Request) {
 				seq = events[len(events)-1].Seq
 			}
 			msg, _ := json.Marshal(struct {
-				Oldest int      `json:"oldest"`
+				Relay  string   `json:"relay"`  // changes when the relay is started again
+				Oldest int      `json:"oldest"` // connections before it are forgotten
 				Events []*event `json:"events"`
-			}{oldest, events})
-			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", seq, msg)
+			}{run, oldest, events})
+			fmt.Fprintf(w, "id: %s-%d\ndata: %s\n\n", run, seq, msg)
 			if flush() != nil {
 				return
 			}

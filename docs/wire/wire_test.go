@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -240,6 +244,158 @@ func TestReset(t *testing.T) {
 				t.Errorf("after the %s's reset, the other side read %d bytes, %v; want %v", resets, n, err, syscall.ECONNRESET)
 			}
 		})
+	}
+}
+
+// TestServerDown shows that a client of a relay whose server refuses the
+// connection gets a reset, as it would from the server's port.
+func TestServerDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := l.Addr().String()
+	l.Close() // nobody listens there now
+	relay, _ := startRelay(t, down, io.Discard)
+	// The reset may come so soon that it is the dial that reports it.
+	c, err := net.Dial("tcp", relay)
+	n := 0
+	if err == nil {
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(testDeadline))
+		n, err = c.Read(make([]byte, 10))
+	}
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("a client of a relay to %s read %d bytes, %v; want %v", down, n, err, syscall.ECONNRESET)
+	}
+}
+
+// TestPage checks what the page reads: the events as Server-Sent Events,
+// from the start or after Last-Event-ID, and the bytes of one event, with
+// what was not kept counted.
+func TestPage(t *testing.T) {
+	const request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+	body := strings.Repeat("0123456789abcde\n", 5<<10) // 80 KiB, more than keptBytes
+	response := "HTTP/1.1 200 OK\r\nContent-Length: " + fmt.Sprint(len(body)) + "\r\n\r\n" + body
+	addr := startServer(t, func(c *net.TCPConn) {
+		defer c.Close()
+		io.ReadFull(c, make([]byte, len(request)))
+		io.WriteString(c, response)
+		c.CloseWrite()
+		io.Copy(io.Discard, c)
+	})
+	out := &closeWaiter{want: 1, done: make(chan struct{})}
+	relay, rec := startRelay(t, addr, out)
+	c := dial(t, relay)
+	io.WriteString(c, request)
+	io.Copy(io.Discard, c)
+	c.Close()
+	out.wait(t)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := &http.Server{Handler: rec.handler()}
+	go page.Serve(l)
+	t.Cleanup(func() { page.Close() })
+	base := "http://" + l.Addr().String()
+	client := &http.Client{Timeout: testDeadline}
+
+	// firstMessage reads the first Server-Sent Event, sent at once.
+	firstMessage := func(lastEventID string) (id string, msg struct {
+		Relay  string
+		Oldest int
+		Events []*event
+	}) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+"/events", nil)
+		if lastEventID != "" {
+			req.Header.Set("Last-Event-ID", lastEventID)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		lines := bufio.NewScanner(resp.Body)
+		lines.Buffer(nil, 1<<20)
+		for lines.Scan() {
+			line := lines.Text()
+			if v, ok := strings.CutPrefix(line, "id: "); ok {
+				id = v
+			}
+			if v, ok := strings.CutPrefix(line, "data: "); ok {
+				if err := json.Unmarshal([]byte(v), &msg); err != nil {
+					t.Fatal(err)
+				}
+				return id, msg
+			}
+		}
+		t.Fatalf("GET /events: no message: %v", lines.Err())
+		return
+	}
+
+	id, msg := firstMessage("")
+	var got []string
+	var first, last *event // the server's first and last chunk
+	for _, e := range msg.Events {
+		line := e.Line
+		if e.Kind == "data" && e.From == "server" {
+			if first == nil {
+				first = e
+			} else {
+				line = "(more body)" // where a chunk starts varies
+			}
+			last = e
+		}
+		got = append(got, e.From+" "+e.Kind+" "+line)
+	}
+	// The server's response comes in chunks of at most copyBytes.
+	got = slices.Compact(got)
+	want := []string{"client open ", "server connect ", "client data GET / HTTP/1.1\\r\\n",
+		"server data HTTP/1.1 200 OK\\r\\n", "server data (more body)",
+		"server fin ", "client fin ", " close "}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("GET /events: events (-want +got):\n%s", diff)
+	}
+	if want := msg.Relay + "-" + fmt.Sprint(msg.Events[len(msg.Events)-1].Seq); id != want {
+		t.Errorf("GET /events: id %q, want %q", id, want)
+	}
+
+	// Reconnecting with the last id gets nothing old; with the id of
+	// another run of the relay, everything.
+	if _, again := firstMessage(id); len(again.Events) != 0 {
+		t.Errorf("GET /events with Last-Event-ID %s: %d events, want none", id, len(again.Events))
+	}
+	if _, again := firstMessage("1-" + fmt.Sprint(last.Seq)); len(again.Events) != len(msg.Events) {
+		t.Errorf("GET /events with another relay's Last-Event-ID: %d events, want %d", len(again.Events), len(msg.Events))
+	}
+
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, b := get("/"); code != 200 || !strings.Contains(b, "<title>wire") {
+		t.Errorf("GET / = %d, %.40q; want 200 and the page", code, b)
+	}
+	// The first chunk: its bytes as -trace shows them, a line per LF.
+	code, b := get(fmt.Sprintf("/bytes?conn=1&seq=%d", first.Seq))
+	if wantStart := "HTTP/1.1 200 OK\\r\\n\nContent-Length: 81920\\r\\n\n\\r\\n\n0123456789abcde\\n\n"; code != 200 || !strings.HasPrefix(b, wantStart) {
+		t.Errorf("GET /bytes of the first chunk = %d, %.80q; want 200 and %q...", code, b, wantStart)
+	}
+	// The last chunk is past keptBytes: counted, not kept.
+	if code, b := get(fmt.Sprintf("/bytes?conn=1&seq=%d", last.Seq)); code != 200 || b != fmt.Sprintf("\n... %d more bytes, not kept\n", last.N) {
+		t.Errorf("GET /bytes of the last chunk = %d, %q; want 200 and that its %d bytes were not kept", code, b, last.N)
+	}
+	if code, _ := get("/bytes?conn=2&seq=1"); code != 404 {
+		t.Errorf("GET /bytes of an event that does not exist = %d, want 404", code)
 	}
 }
 
