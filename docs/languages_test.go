@@ -141,7 +141,9 @@ func proseOf(line string) string {
 // "10 seconds" and "10 秒" are all "10 s", "1,024" is "1024".
 func figures(text string) []string {
 	var out []string
-	text = proseOf(text)
+	// A figure wrapped at the end of a line ("817\n  bytes", inside a list
+	// item) is one figure: fold every run of white space to one space.
+	text = strings.Join(strings.Fields(proseOf(text)), " ")
 	for _, i := range figure.FindAllStringSubmatchIndex(text, -1) {
 		if strings.HasSuffix(strings.TrimSpace(text[:i[0]]), "第") {
 			continue // an ordinal
@@ -284,6 +286,7 @@ func TestFigures(t *testing.T) {
 		{"15%, 15 %, 1,024 bytes, 550 KiB, 1.5 ms", []string{"15 %", "15 %", "1024 B", "550 KiB", "1.5 ms"}},
 		{"`-delay 1s` and [RFC 9112 §2.2](x.md#2-s) part 4 starts, 503s and 404s", nil},
 		{"from 17.6 to 17.1 µs, 17.6 µs 变为 17.1 µs, 7 个字节, 2 h 30\nmin", []string{"17.6 µs", "17.1 µs", "17.6 µs", "17.1 µs", "7 B", "2 h", "30 min"}},
+		{"one write of 817\n  bytes carried them", []string{"817 B"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, figures(tt.in)); diff != "" {
