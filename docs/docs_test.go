@@ -296,8 +296,10 @@ var exerciseNumber = regexp.MustCompile(`\b\d+\.\d+\b`)
 
 // structure lists what a page is made of, whatever its language: a line per
 // heading (its level and any exercise number), fenced block (its language
-// tag), table, folded answer (<details>) and generated-block marker.
+// tag), table, folded answer (<details>) and generated-block marker. A
+// section between <!-- zh-only --> and <!-- end zh-only --> is left out.
 func structure(page string) []string {
+	page = withoutLanguageOnly(page) // sections one language has on purpose (languages_test.go)
 	var out []string
 	inFence, inTable := false, false
 	for _, line := range strings.Split(page, "\n") {

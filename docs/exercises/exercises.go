@@ -71,20 +71,20 @@ var Ladders = []Ladder{
 					"and the reading and answering into a HelloHandler type with a Handle(net.Conn) method " +
 					"(handler.go), behind a one-method Handler interface. Add a -delay flag to main " +
 					"(flag.Duration, default 0). Nothing on the wire changes.",
-				Section: "What changed from part 1",
+				Section: "Checkpoint 1: a TCPServer, a Handler and a -delay flag",
 			},
 			{
 				Name:    "delay-waits",
 				Title:   "the answer comes -delay after the request",
 				Todo:    "Give HelloHandler a Delay field, set it from -delay, and sleep that long after reading the head and before writing the answer.",
-				Section: "Watching the line form",
+				Section: "Checkpoint 2: the answer waits -delay",
 			},
 			{
 				Name:  "one-at-a-time",
 				Title: "still one client at a time",
 				Todo: "Serve still calls the handler from the accept loop, so while one client is inside Handle " +
 					"the next one waits. If this fails, you went on to part 3 early: take the go statement out again.",
-				Section: "Watching the line form",
+				Section: "Checkpoint 3: still one client at a time",
 			},
 		},
 	},
@@ -96,7 +96,7 @@ var Ladders = []Ladder{
 				Name:    "together",
 				Title:   "a client is answered while eight others are inside their handlers",
 				Todo:    "In Serve, hand each connection to a goroutine of its own: go s.serveConn(conn).",
-				Section: "What changed from part 2",
+				Section: "Checkpoint 1: clients served together",
 			},
 			{
 				Name:  "graceful-shutdown",
@@ -104,7 +104,7 @@ var Ladders = []Ladder{
 				Todo: "Catch SIGINT and SIGTERM with signal.Notify before printing the first line. On a signal, " +
 					"close the listener; make Serve wait for the connections in flight (a sync.WaitGroup) " +
 					"before it returns, and exit 0 when it has (exit 1 if that takes longer than a bound).",
-				Section: "Graceful shutdown",
+				Section: "Checkpoint 2: a graceful shutdown",
 			},
 		},
 	},
@@ -119,7 +119,7 @@ var Ladders = []Ladder{
 					"the path is the target up to any '?'. GET / gets the hello answer as before; any other " +
 					"path 404 Not Found; " +
 					"another method on / 405 Method Not Allowed with the field \"Allow: GET, HEAD\".",
-				Section: "Anatomy of a request",
+				Section: "Checkpoint 1: the request line",
 			},
 			{
 				Name:  "response-head",
@@ -128,7 +128,7 @@ var Ladders = []Ladder{
 					"line with its reason phrase, Date in IMF-fixdate (time.Now().UTC() formatted with " +
 					"\"Mon, 02 Jan 2006 15:04:05 GMT\"), Content-Type, and Content-Length counted from the body. " +
 					"/ answers an HTML page that says Hello, World!; an error, a small HTML page that names its status.",
-				Section: "Anatomy of a response",
+				Section: "Checkpoint 2: the response head",
 			},
 			{
 				Name:  "header-fields",
@@ -137,7 +137,7 @@ var Ladders = []Ladder{
 					"is trimmed of spaces and tabs, names compare case-insensitively. A line without a colon, " +
 					"or an HTTP/1.1 request with no Host field or with two, gets 400 Bad Request. " +
 					"HTTP/1.0 may leave Host out.",
-				Section: "Bad input",
+				Section: "Checkpoint 3: header fields, and one Host",
 			},
 			{
 				Name:  "content-length",
@@ -146,7 +146,7 @@ var Ladders = []Ladder{
 					"anything else, or two different values, is 400. Read exactly that many bytes after the head. " +
 					"Never read more than your body limit (part 4: 1 MiB): past it, answer 413 Content Too Large, " +
 					"or answer the request without its body, and close the connection.",
-				Section: "Message framing, and how request smuggling happens",
+				Section: "Checkpoint 4: a body framed by Content-Length",
 			},
 			{
 				Name:  "keep-alive",
@@ -155,7 +155,7 @@ var Ladders = []Ladder{
 					"request says \"Connection: close\"; HTTP/1.0 closes it unless the request says " +
 					"\"Connection: keep-alive\", and then the response says \"Connection: keep-alive\" too. " +
 					"The last response before you close says \"Connection: close\".",
-				Section: "Keep-alive and pipelining",
+				Section: "Checkpoint 5: keep-alive",
 			},
 			{
 				Name:  "pipelining",
@@ -163,7 +163,7 @@ var Ladders = []Ladder{
 				Todo: "Keep one bufio.Reader for the whole connection, so that the bytes of the next request, " +
 					"read along with this one, are not lost. Before reading the next head, skip whatever is " +
 					"left of this request's body.",
-				Section: "Keep-alive and pipelining",
+				Section: "Checkpoint 6: pipelining",
 			},
 			{
 				Name:  "chunked",
@@ -174,7 +174,7 @@ var Ladders = []Ladder{
 					"the rest of the body, or say \"Connection: close\" and close. Transfer-Encoding with " +
 					"Content-Length too, in HTTP/1.0, or without chunked as its last coding is 400 (RFC 9112 " +
 					"§6.1, §6.3); another coding before chunked is 501 Not Implemented.",
-				Section: "Message framing, and how request smuggling happens",
+				Section: "Checkpoint 7: chunked bodies",
 			},
 			{
 				Name:  "bad-input",
@@ -183,21 +183,21 @@ var Ladders = []Ladder{
 					"unknown method 501, an HTTP version other than 1.x 505, a request line over your limit " +
 					"414, a header section over your limit 431. Send a small HTML page with " +
 					"\"Connection: close\" and close: nothing after a bad head can be trusted.",
-				Section: "Bad input",
+				Section: "Checkpoint 8: bad input",
 			},
 			{
 				Name:  "request-timeout",
 				Title: "a head that stalls gets 408 Request Timeout (this check takes about 10 s)",
 				Todo: "When a request's first byte arrives, set a read deadline (part 4: 10 s; at most 10 s " +
 					"here). If the head is not complete in time, answer 408 Request Timeout and close.",
-				Section: "Limits and timeouts",
+				Section: "Checkpoint 9: a head that stalls gets 408",
 			},
 			{
 				Name:  "head",
 				Title: "HEAD gets GET's head and never a body, error pages included",
 				Todo: "For HEAD, write the head that GET would get, Content-Length included, and no body; " +
 					"the same for an error: a HEAD request refused with 400 gets the 400 head alone.",
-				Section: "Anatomy of a response",
+				Section: "Checkpoint 10: HEAD",
 			},
 		},
 	},
@@ -214,7 +214,7 @@ var Ladders = []Ladder{
 					"its extension (a table of your own; text types say charset=utf-8; unknown ones " +
 					"application/octet-stream), Content-Length from its size and Last-Modified from its " +
 					"modification time. A missing file is 404.",
-				Section: "Media types",
+				Section: "Checkpoint 1: files, with their media type",
 			},
 			{
 				Name:  "folders",
@@ -224,7 +224,7 @@ var Ladders = []Ladder{
 					"301 Moved Permanently with Location: the path, a slash, and the query if there was one. " +
 					"A file asked for with a slash after it is 404. Other methods than GET and HEAD get 405 " +
 					"with Allow: GET, HEAD.",
-				Section: "Folders, and the rest of the rules",
+				Section: "Checkpoint 2: folders",
 			},
 			{
 				Name:  "traversal",
@@ -234,7 +234,7 @@ var Ladders = []Ladder{
 					"and dot-folders 404. Decode once only: %252e is the name \"%2e\", not \"..\". os.Root " +
 					"refuses symbolic links that lead out; answer that, and any other error, with 404 (403 " +
 					"for a permission error), saying nothing about what lies outside.",
-				Section: "From a URL path to a file, safely",
+				Section: "Checkpoint 3: nothing outside the root",
 			},
 			{
 				Name:  "if-modified-since",
@@ -242,7 +242,7 @@ var Ladders = []Ladder{
 				Todo: "Compare If-Modified-Since, in any of HTTP's three date formats (IMF-fixdate, RFC 850, " +
 					"asctime), with the file's modification time in whole seconds: not after it, answer " +
 					"304 Not Modified with Last-Modified and no body. A date that does not parse is ignored.",
-				Section: "Conditional requests: Last-Modified and 304",
+				Section: "Checkpoint 4: 304 for If-Modified-Since",
 			},
 			{
 				Name:  "login-api",
@@ -253,7 +253,7 @@ var Ladders = []Ladder{
 					"401 for wrong ones, 400 for malformed JSON or a missing field, 415 for another content " +
 					"type, 413 for a body over your limit, 405 with Allow: POST for other methods. Every error " +
 					"is application/json, {\"message\": \"…\", \"code\": -1}.",
-				Section: "The JSON API",
+				Section: "Checkpoint 5: the login API",
 			},
 			{
 				Name:  "session",
@@ -263,7 +263,7 @@ var Ladders = []Ladder{
 					"SameSite=Strict. GET /api/me with the cookie: 200 {\"user\":\"NAME\"}; without a live " +
 					"session: 401 in JSON. POST /api/logout forgets the session and clears the cookie " +
 					"(Max-Age=0).",
-				Section: "Cookies and sessions",
+				Section: "Checkpoint 6: a session cookie",
 			},
 			{
 				Name:  "built-in-site",
@@ -272,7 +272,7 @@ var Ladders = []Ladder{
 					"form) and build it into the binary with //go:embed site and an embed.FS; fs.Sub(site, " +
 					"\"site\") is the tree to serve when -root is not given. Its files have no modification " +
 					"time: use the binary's.",
-				Section: "The files",
+				Section: "Checkpoint 7: the site in the binary",
 			},
 			{
 				Name:  "access-log",
@@ -282,7 +282,7 @@ var Ladders = []Ladder{
 					"body's bytes (\"-\" for none, as for HEAD). Requests refused for a bad field are logged " +
 					"too. Build the line in a buffer and write it with one Write, so that lines from " +
 					"concurrent connections never mix; print nothing else per request.",
-				Section: "The access log",
+				Section: "Checkpoint 8: the access log",
 			},
 		},
 	},
