@@ -119,3 +119,16 @@ func startLimited(t *testing.T, tg target, nofile int, args ...string) *program 
 	p.addr = m[1]
 	return p
 }
+
+// expectEnd checks that nothing follows the response just read, not even
+// bytes that came along with it and wait in the client's buffer, and that
+// the server closes the connection.
+func (c *client) expectEnd() {
+	c.t.Helper()
+	if n := c.br.Buffered(); n > 0 {
+		extra, _ := c.br.Peek(n)
+		c.fail(report{what: "nothing after the response: Content-Length counts the body, and a response to HEAD has none",
+			expected: "", got: string(extra), gotNote: "bytes after the end of the response"})
+	}
+	c.expectClosed()
+}

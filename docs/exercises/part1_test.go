@@ -44,7 +44,7 @@ func check404(t *testing.T, tg target) {
 		if len(r.body) == 0 || len(r.body) > 1024 {
 			c.fail(report{what: "a short body, of 1 to 1024 bytes, such as \"Not Found\\n\"", expected: "Not Found\n", got: string(r.body)})
 		}
-		c.expectClosed()
+		c.expectEnd()
 	})
 	t.Run("net/http GET /favicon.ico", func(t *testing.T) {
 		resp, body := httpDo(t, p, "GET", "/favicon.ico")
@@ -81,7 +81,7 @@ func checkHead(t *testing.T, tg target) {
 			c.send("HEAD " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
 			r := c.expectResponse("HEAD")
 			c.expectSameHead(r, get)
-			c.expectClosed() // no body
+			c.expectEnd() // no body
 		})
 	}
 	t.Run("HTTP/1.0 HEAD /", func(t *testing.T) {
@@ -135,7 +135,7 @@ func checkEcho(t *testing.T, tg target) {
 			r := c.expectStatus("POST", "HTTP/1.1 200 ")
 			c.expectContentLength(r)
 			c.expectBody(r, string(tt.body.bytes()))
-			c.expectClosed()
+			c.expectEnd()
 		})
 	}
 	t.Run("curl -d ping", func(t *testing.T) {

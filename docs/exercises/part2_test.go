@@ -23,7 +23,7 @@ func checkCountHandler(t *testing.T, tg target) {
 			c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
 			r := c.expectStatus("GET", "HTTP/1.1 200 ")
 			c.expectBody(r, fmt.Sprintf("You are visitor number %d", n))
-			c.expectClosed()
+			c.expectEnd()
 		}
 	})
 	// HelloHandler's head, field by field: the order of the fields and the
@@ -38,6 +38,7 @@ func checkCountHandler(t *testing.T, tg target) {
 	t.Run("Content-Length counts the new body", func(t *testing.T) {
 		c, r := head(t)
 		c.expectContentLength(r)
+		c.expectEnd() // and no byte after it
 	})
 	t.Run("Content-Type as HelloHandler's", func(t *testing.T) {
 		c, r := head(t)
@@ -46,7 +47,7 @@ func checkCountHandler(t *testing.T, tg target) {
 	t.Run("Connection: close as HelloHandler's", func(t *testing.T) {
 		c, r := head(t)
 		c.expectField(r, "Connection", "close")
-		c.expectClosed()
+		c.expectEnd()
 	})
 	t.Run("prints the request head", func(t *testing.T) {
 		c := p.dial(t)
