@@ -133,7 +133,7 @@ func checkEcho(t *testing.T, tg target) {
 				c.send(head, tt.body)
 			}
 			r := c.expectStatus("POST", "HTTP/1.1 200 ")
-			c.expectContentLength(r)
+			c.expectFraming(r) // a Content-Length, if any, counts the body; without one, the close ends it
 			c.expectBody(r, string(tt.body.bytes()))
 			c.expectEnd()
 		})
@@ -143,7 +143,7 @@ func checkEcho(t *testing.T, tg target) {
 		c.send("POST / HTTP/1.1\r\nHost: localhost:8888\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n" +
 			"Content-Length: 4\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nping")
 		r := c.expectStatus("POST", "HTTP/1.1 200 ")
-		c.expectContentLength(r)
+		c.expectFraming(r) // a Content-Length, if any, counts the body; without one, the close ends it
 		c.expectBody(r, "ping")
 	})
 }
