@@ -245,7 +245,7 @@ func expectTrickleCut(t *testing.T, p *program, timeout time.Duration) {
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
 			t.Fatalf("expected the server to close a connection whose request head has not ended %v after it began,\n"+
 				"though a field line comes every %v\n"+
-				"  sent:      { printf 'GET / HTTP/1.1\\r\\n'; while printf 'X-Slow: a\\r\\n'; do sleep 0.1; done; } | nc localhost 8888\n"+
+				"  sent:      { printf 'GET / HTTP/1.1\\r\\n'; for i in $(seq 50); do printf 'X-Slow: a\\r\\n'; sleep 0.1; done; } | nc localhost 8888\n"+
 				"             (with your server running: %s)\n"+
 				"  got:       the connection still open %v later: the deadline must bound the whole request, not each read",
 				timeout, timeout/3, p.runLine(), answerTimeout)

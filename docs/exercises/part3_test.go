@@ -147,8 +147,21 @@ func checkWaitInBacklog(t *testing.T, tg target) {
 	a.expectExactly(hello)
 	b.send("Host: localhost\r\n\r\n")
 	b.expectExactly(hello)
-	for _, c := range cs {
-		c.expectExactly(hello)
+	for i, c := range cs {
+		c.conn.SetReadDeadline(time.Now().Add(answerTimeout))
+		got, err := io.ReadAll(c.br)
+		if string(got) != hello {
+			how := "nothing more"
+			if err != nil {
+				how = errText(err)
+			}
+			t.Fatalf("expected each of the %d clients over the cap to get Hello, World! once the two before them were done;\n"+
+				"client %d of %d got %q, then %s.\n"+
+				"A client over the cap must wait in the listen backlog, not accepted: an accepted one holds a file descriptor,\n"+
+				"and with ulimit -n %d a server that accepts them all runs out, and Accept fails.\n"+
+				"  try it:    %s\n  stderr:    %s",
+				waiting, i+1, waiting, got, how, nofile, strings.ReplaceAll(note, "\n", "\n             "), indent(p.stderr.String()))
+		}
 	}
 }
 
