@@ -66,24 +66,26 @@ var Ladders = []Ladder{
 		Checkpoints: []Checkpoint{
 			{
 				Name:  "delay-flag",
-				Title: "-delay is accepted, and every answer is byte for byte part 1's",
+				Title: "-delay is accepted, and every answer is byte for byte part 1's, once the head has ended",
 				Todo: "Move the accept loop into a TCPServer type with a Serve(net.Listener) method (server.go), " +
 					"and the reading and answering into a HelloHandler type with a Handle(net.Conn) method " +
 					"(handler.go), behind a one-method Handler interface. Add a -delay flag to main " +
-					"(flag.Duration, default 0). Nothing on the wire changes.",
+					"(flag.Duration, default 0: -h shows no default for it). Nothing on the wire changes: " +
+					"Handle still reads the head up to its empty line before it answers.",
 				Section: "Checkpoint 1: a TCPServer, a Handler and a -delay flag",
 			},
 			{
 				Name:    "delay-waits",
-				Title:   "the answer comes -delay after the request",
-				Todo:    "Give HelloHandler a Delay field, set it from -delay, and sleep that long after reading the head and before writing the answer.",
+				Title:   "the head is read and printed at once, and the answer comes -delay after it",
+				Todo:    "Give HelloHandler a Delay field, set it from -delay, and sleep that long after reading (and printing) the head and before writing the answer.",
 				Section: "Checkpoint 2: the answer waits -delay",
 			},
 			{
 				Name:  "one-at-a-time",
 				Title: "still one client at a time",
 				Todo: "Serve still calls the handler from the accept loop, so while one client is inside Handle " +
-					"the next one waits. If this fails, you went on to part 3 early: take the go statement out again.",
+					"the next one waits, connected, and is answered once the first is done: never turned away. " +
+					"If this fails, you went on to part 3 early: take the go statement out again.",
 				Section: "Checkpoint 3: still one client at a time",
 			},
 		},
@@ -93,17 +95,19 @@ var Ladders = []Ladder{
 		Chapter: "docs/part3-threaded.md",
 		Checkpoints: []Checkpoint{
 			{
-				Name:    "together",
-				Title:   "a client is answered while eight others are inside their handlers",
-				Todo:    "In Serve, hand each connection to a goroutine of its own: go s.serveConn(conn).",
+				Name:  "together",
+				Title: "a client is answered while eight others are inside their handlers",
+				Todo: "In Serve, hand each connection to a goroutine of its own: go s.serveConn(conn), and go on " +
+					"to Accept at once. No pool of workers and no lock around Handle: every handler runs at the same time.",
 				Section: "Checkpoint 1: clients served together",
 			},
 			{
 				Name:  "graceful-shutdown",
-				Title: "Ctrl-C or SIGTERM lets the request in flight finish, then the program exits 0",
+				Title: "Ctrl-C or SIGTERM refuses new clients, lets the request in flight finish, then the program exits 0",
 				Todo: "Catch SIGINT and SIGTERM with signal.Notify before printing the first line. On a signal, " +
-					"close the listener; make Serve wait for the connections in flight (a sync.WaitGroup) " +
-					"before it returns, and exit 0 when it has (exit 1 if that takes longer than a bound).",
+					"close the listener at once, so that new clients are refused; make Serve wait for the " +
+					"connections in flight (a sync.WaitGroup) before it returns, and exit 0 when it has " +
+					"(exit 1 if that takes longer than a bound; the check does not wait for it).",
 				Section: "Checkpoint 2: a graceful shutdown",
 			},
 		},
