@@ -174,6 +174,8 @@ func (c *conn) handle(req *Request) (ok bool) {
 				c.w.closeAfter = true
 				c.w.Error(500, "The server hit an error while answering this request.")
 				c.w.finish()
+			} else {
+				c.logAccess() // the head went out: its status, and the bytes of body after it
 			}
 			ok = false
 		}
@@ -232,7 +234,10 @@ const commonLogTime = "02/Jan/2006:15:04:05 -0700"
 //
 // host, identity (always "-"), user (always "-"), time, request line,
 // status, body bytes ("-" for none). A request whose request line could
-// not be read has "-" for it.
+// not be read has "-" for it. Every response gets its line, with the status
+// its head said and the body bytes written after it, also one cut short by
+// a panic in the handler or by a client gone away; whether the client got
+// those bytes, the server cannot know.
 func (c *conn) logAccess() {
 	if c.srv.AccessLog == nil {
 		return

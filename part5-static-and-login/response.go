@@ -289,6 +289,7 @@ func (w *ResponseWriter) serverOptions() {
 // the connection's buffer. The buffer goes out when the connection next
 // waits for the client, or closes.
 func (w *ResponseWriter) finish() error {
+	defer w.conn.logAccess() // a line for every response, one whose write failed too
 	if w.status == 0 {
 		w.status = 200
 	}
@@ -313,7 +314,6 @@ func (w *ResponseWriter) finish() error {
 		}
 		w.closeAfter = true
 	}
-	w.conn.logAccess()
 	return nil
 }
 
