@@ -15,6 +15,8 @@
 //	<!-- diff part1-hello part2-tcpserver: main.go server.go handler.go -->
 //	<!-- code part3-threaded/server.go -->                (the whole file)
 //	<!-- code part3-threaded/server.go TCPServer.Serve --> (one declaration)
+//	<!-- patch docs/exercises/solutions/part1-2.patch -->  (a solution, its tests left out)
+//	<!-- patch docs/exercises/solutions/part1-2.patch part1-hello/main.go -->  (one file of it)
 package docs
 
 import (
@@ -39,7 +41,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the generated parts of the chapters")
 
 // marker matches the comment that opens a generated block.
-var marker = regexp.MustCompile(`^<!-- (diff|code) ([^>]*?) -->$`)
+var marker = regexp.MustCompile(`^<!-- (diff|code|patch) ([^>]*?) -->$`)
 
 const endMarker = "<!-- end -->"
 
@@ -78,12 +80,49 @@ func TestChaptersMatchCode(t *testing.T) {
 			t.Logf("updated %s", chapter)
 			continue
 		}
-		t.Errorf("%s no longer matches the code; run `go test ./docs -update` (-chapter +code):\n%s",
-			chapter, cmp.Diff(string(src), got))
+		t.Errorf("%s no longer matches the code; %s (-chapter +code):\n%s",
+			chapter, whatToDo(changedParts()), cmp.Diff(string(src), got))
 	}
 	if blocks == 0 {
 		t.Error("no generated blocks found in the chapters")
 	}
+}
+
+// changedParts lists the part folders that differ from the commit (git
+// status shows a change or a new file in them): a learner's exercise in
+// progress, most likely.
+func changedParts() []string {
+	cmd := exec.Command("git", "status", "--porcelain", "--", ":(glob)part*/**")
+	cmd.Dir = ".."
+	out, err := cmd.Output()
+	if err != nil {
+		return nil
+	}
+	var parts []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if len(line) < 4 {
+			continue
+		}
+		part, _, _ := strings.Cut(strings.Trim(line[3:], `"`), "/")
+		if !slices.Contains(parts, part) {
+			parts = append(parts, part)
+		}
+	}
+	return parts
+}
+
+// whatToDo says how to make a chapter match again. While a part has
+// changes, they are most likely an exercise in progress, which -update
+// would copy into the chapters: the part goes back first.
+func whatToDo(changed []string) string {
+	if len(changed) == 0 {
+		return "if you changed the code on purpose, run `go test ./docs -update` and read the chapter's prose around what changed"
+	}
+	return fmt.Sprintf("%s %s changes that are not committed: if that is an exercise in progress, "+
+		"the chapters quote the shipped code, so put the part back first (`git stash`, or `git checkout %s` "+
+		"to drop the changes, and remove the files you added) and run this again. "+
+		"Only if you changed the part's code on purpose, run `go test ./docs -update`",
+		strings.Join(changed, " and "), map[bool]string{true: "has", false: "have"}[len(changed) == 1], strings.Join(changed, " "))
 }
 
 // regenerate returns the chapter with every generated block made anew from
@@ -114,6 +153,9 @@ func regenerate(chapter string) (string, int, error) {
 		case "code":
 			body, err = codeExcerpt(m[2])
 			lang = "go"
+		case "patch":
+			body, err = patchExcerpt(m[2])
+			lang = "diff"
 		}
 		if err != nil {
 			return "", n, fmt.Errorf("line %d: %v", i+1, err)
@@ -141,9 +183,12 @@ func diffFiles(spec string) (string, error) {
 		if _, err := os.Stat(filepath.Join("..", old)); errors.Is(err, os.ErrNotExist) {
 			old = "/dev/null"
 		}
-		cmd := exec.Command("git", "diff", "--no-index", "--no-color", "--no-ext-diff", "--", old, parts[1]+"/"+f)
+		cmd := exec.Command("git", append(append(pinnedConfig(), "diff"), append(pinnedDiffFlags, "--", old, parts[1]+"/"+f)...)...)
 		cmd.Dir = ".."
-		// The user's git configuration must not change the output.
+		// The user's git configuration must not change the output: not the
+		// system's or the user's files, and, for what the clone's own
+		// .git/config or the environment (GIT_CONFIG_COUNT) may set, the
+		// settings and flags pinned above.
 		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull)
 		out, err := cmd.Output()
 		var exit *exec.ExitError
@@ -153,6 +198,58 @@ func diffFiles(spec string) (string, error) {
 		all.Write(out)
 	}
 	return all.String(), nil
+}
+
+// patchExcerpt returns the diffs of a patch file (a solution's, say) for the
+// files named, or for every file but the tests: "docs/exercises/solutions/part1-2.patch"
+// or "docs/exercises/solutions/part1-2.patch part1-hello/main.go". The
+// patch's prose before its first diff is left out.
+func patchExcerpt(spec string) (string, error) {
+	fields := strings.Fields(spec)
+	if len(fields) == 0 {
+		return "", fmt.Errorf("patch %q: want \"path [file...]\"", spec)
+	}
+	src, err := os.ReadFile(filepath.Join("..", fields[0]))
+	if err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	files := 0
+	for i, d := range strings.Split("\n"+string(src), "\ndiff --git ") {
+		if i == 0 {
+			continue // prose
+		}
+		header, _, _ := strings.Cut(d, "\n")
+		name := strings.TrimPrefix(strings.Fields(header+" b/")[1], "b/") // "a/x b/x": the new name
+		want := len(fields) == 1 && !strings.HasSuffix(name, "_test.go") || slices.Contains(fields[1:], name)
+		if !want {
+			continue
+		}
+		files++
+		out.WriteString("diff --git " + strings.TrimRight(d, "\n") + "\n")
+	}
+	if files == 0 {
+		return "", fmt.Errorf("%s has no diff of %v", fields[0], fields[1:])
+	}
+	return out.String(), nil
+}
+
+// pinnedDiffFlags fix every part of git diff's output that a configuration
+// could change, so that the chapters' diffs are the same on every clone.
+var pinnedDiffFlags = []string{
+	"--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
+	"--src-prefix=a/", "--dst-prefix=b/", // over diff.noprefix and diff.mnemonicPrefix
+	"--diff-algorithm=myers", "--indent-heuristic", "-U3", "--inter-hunk-context=0",
+	"-O" + os.DevNull, // no diff.orderFile
+}
+
+// pinnedConfig is "-c key=value" for the settings that have no flag.
+func pinnedConfig() []string {
+	var args []string
+	for _, kv := range []string{"core.abbrev=7", "diff.suppressBlankEmpty=false", "core.quotePath=true"} {
+		args = append(args, "-c", kv)
+	}
+	return args
 }
 
 // codeExcerpt returns a Go file, or one of its declarations with its doc
@@ -327,4 +424,60 @@ func structure(page string) []string {
 		inTable = isTable
 	}
 	return out
+}
+
+func TestWhatToDo(t *testing.T) {
+	if got := whatToDo(nil); !strings.Contains(got, "-update") {
+		t.Errorf("with no part changed, whatToDo does not point to -update: %s", got)
+	}
+	got := whatToDo([]string{"part4-httpserver"})
+	checkout, update := strings.Index(got, "git checkout part4-httpserver"), strings.Index(got, "-update")
+	if checkout < 0 || update < checkout {
+		t.Errorf("with part4 changed, whatToDo must say git checkout part4-httpserver before -update: %s", got)
+	}
+}
+
+func TestPatchExcerpt(t *testing.T) {
+	got, err := patchExcerpt("docs/exercises/solutions/part1-1.patch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "diff --git a/part1-hello/main.go b/part1-hello/main.go\n") || strings.Contains(got, "_test.go") {
+		t.Errorf("patchExcerpt of part1-1.patch: want main.go's diff first and no test file, got:\n%s", got)
+	}
+	if _, err := patchExcerpt("docs/exercises/solutions/part1-1.patch part1-hello/nothing.go"); err == nil {
+		t.Error("patchExcerpt of a file the patch does not touch: no error")
+	}
+}
+
+// TestDiffIgnoresGitConfig sets, through the environment, every setting that
+// would change the chapters' diffs (as a clone's .git/config may): the
+// output must not change.
+func TestDiffIgnoresGitConfig(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	const spec = "part1-hello part2-tcpserver: main.go server.go"
+	want, err := diffFiles(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := []string{
+		"diff.noprefix=true", "diff.mnemonicPrefix=true", "diff.algorithm=patience", "core.abbrev=12",
+		"diff.relative=true", "diff.context=6", "diff.interHunkContext=9", "diff.suppressBlankEmpty=true",
+		"diff.indentHeuristic=false", "color.diff=always", "color.ui=always", "diff.external=false",
+	}
+	t.Setenv("GIT_CONFIG_COUNT", fmt.Sprint(len(settings)))
+	for i, kv := range settings {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(fmt.Sprintf("GIT_CONFIG_KEY_%d", i), k)
+		t.Setenv(fmt.Sprintf("GIT_CONFIG_VALUE_%d", i), v)
+	}
+	got, err := diffFiles(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("git settings changed the diff (-without +with):\n%s", diff)
+	}
 }
