@@ -220,7 +220,7 @@ func patchExcerpt(spec string) (string, error) {
 			continue // prose
 		}
 		header, _, _ := strings.Cut(d, "\n")
-		name := strings.TrimPrefix(strings.Fields(header+" b/")[1], "b/") // "a/x b/x": the new name
+		name := strings.TrimPrefix(strings.Fields(header + " b/")[1], "b/") // "a/x b/x": the new name
 		want := len(fields) == 1 && !strings.HasSuffix(name, "_test.go") || slices.Contains(fields[1:], name)
 		if !want {
 			continue

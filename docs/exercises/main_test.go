@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if problems := replayCommands(); len(problems) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: printed commands that do not end by themselves:\n%s\n", strings.Join(problems, "\n"))
+		code = 1
+	}
 	os.RemoveAll(binDir)
 	os.Exit(code)
 }

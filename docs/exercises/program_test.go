@@ -130,6 +130,7 @@ func noteInputs(dir string) {
 // A program is the learner's server, running.
 type program struct {
 	tg     target
+	exe    string   // the executable
 	args   []string // flags after -addr, for the command that starts it
 	setup  string   // a shell command to run before that one, if any: "d=$(mktemp -d) && …"
 	cmd    *exec.Cmd
@@ -162,7 +163,7 @@ func run(t *testing.T, tg target, exe string, args []string) *program {
 	if os.Getenv("EXERCISES_KNOWN_FLAGS_ONLY") != "" {
 		args = knownFlagsOnly(t, tg, exe, args)
 	}
-	p := &program{tg: tg, args: args, stdout: newLineLog(), stderr: new(lockedBuffer), exited: make(chan struct{})}
+	p := &program{tg: tg, exe: exe, args: args, stdout: newLineLog(), stderr: new(lockedBuffer), exited: make(chan struct{})}
 	p.cmd = exec.Command(exe, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	p.cmd.Dir = t.TempDir()
 	// Race reports go to stderr and the program goes on; no second of delay at exit.

@@ -10,8 +10,10 @@ import (
 	"io"
 	"net"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -61,6 +63,13 @@ type client struct {
 	received bytes.Buffer  // every byte read from the connection
 	writing  chan struct{} // closed when the write in progress is done
 	readErr  error         // why the last read stopped, for messages
+	// responses counts the responses begun on this connection; about is
+	// the one a failure is about (0: none in particular), so that a report
+	// can say "the second response"; last is the last one read, and
+	// lastMethod the method it answered.
+	responses, about int
+	last             *response
+	lastMethod       string
 	// note tells how to see a failure by hand where the command alone
 	// cannot show it, as when other clients are involved.
 	note string
@@ -82,6 +91,7 @@ func (p *program) dialWith(t *testing.T, d *net.Dialer) *client {
 	}
 	t.Cleanup(func() { conn.Close() })
 	c := &client{t: t, p: p, conn: conn}
+	t.Cleanup(func() { recordCommand(c) })
 	c.br = bufio.NewReader(io.TeeReader(conn, &c.received))
 	return c
 }
@@ -154,17 +164,6 @@ func (r *response) get(name string) (string, bool) {
 	return "", false
 }
 
-// count returns how many fields are named name.
-func (r *response) count(name string) int {
-	n := 0
-	for _, f := range r.fields {
-		if strings.EqualFold(f.name, name) {
-			n++
-		}
-	}
-	return n
-}
-
 // errNoResponse is a read that ended before the first byte of a response.
 var errNoResponse = errors.New("no response")
 
@@ -175,7 +174,11 @@ var errNoResponse = errors.New("no response")
 func (c *client) readResponse(method string, d time.Duration) (*response, error) {
 	c.waitWrite()
 	c.conn.SetReadDeadline(time.Now().Add(d))
+	c.responses++
+	c.about = c.responses
 	var r response
+	prev, prevMethod := c.last, c.lastMethod
+	c.last, c.lastMethod = &r, method
 	line, err := c.readLine()
 	if err != nil {
 		if line == "" {
@@ -186,6 +189,11 @@ func (c *client) readResponse(method string, d time.Duration) (*response, error)
 	r.statusLine = strings.TrimRight(line, "\r\n")
 	if f := strings.Fields(r.statusLine); len(f) >= 2 && strings.HasPrefix(f[0], "HTTP/") {
 		r.code, _ = strconv.Atoi(f[1])
+	}
+	if r.code == 0 && prev != nil && prevMethod == "HEAD" {
+		c.about = c.responses - 1
+		return &r, fmt.Errorf("a body after the response to HEAD, which never has one (RFC 9110 §9.3.2): "+
+			"%q came where the next response's status line should begin", r.statusLine)
 	}
 	if r.code == 0 {
 		return &r, fmt.Errorf("malformed status line %q", r.statusLine)
@@ -370,6 +378,7 @@ func (c *client) expectBody(r *response, want string) {
 func (c *client) expectExactly(want string) {
 	c.t.Helper()
 	c.waitWrite()
+	c.about = 0
 	c.conn.SetReadDeadline(time.Now().Add(answerTimeout))
 	start := c.received.Len() - c.br.Buffered()
 	_, err := io.Copy(io.Discard, c.br)
@@ -390,11 +399,13 @@ func (c *client) expectExactly(want string) {
 func (c *client) expectClosed() {
 	c.t.Helper()
 	c.waitWrite()
+	c.about = 0
 	c.conn.SetReadDeadline(time.Now().Add(answerTimeout))
 	before := c.received.Len()
 	_, err := io.Copy(io.Discard, c.br)
 	switch {
 	case c.received.Len() > before:
+		c.about = c.responses + 1 // bytes of one more response
 		c.fail(report{
 			what:     "the server to close the connection, with nothing more sent",
 			expected: "",
@@ -416,6 +427,7 @@ func (c *client) expectClosed() {
 func (c *client) expectSilence(why string) {
 	c.t.Helper()
 	c.waitWrite()
+	c.about = 0
 	c.pause()
 	c.conn.SetReadDeadline(time.Now().Add(silenceWindow))
 	before := c.received.Len()
@@ -424,11 +436,13 @@ func (c *client) expectSilence(why string) {
 		return
 	}
 	got := c.received.String()[before:]
-	note := ""
+	r := report{what: why, expected: "", expectedNote: "nothing yet, on a connection that stays open", got: got}
 	if got == "" {
-		note = "the connection closed: " + errText(err)
+		// Nothing came, but the connection closed: that is the failure,
+		// and the report must not read "nothing / nothing".
+		r.gotNote = "the server closed the connection: " + errText(err)
 	}
-	c.fail(report{what: why, expected: "", got: got, gotNote: note})
+	c.fail(r)
 }
 
 // why says in words why a read ended without what was expected.
@@ -469,7 +483,45 @@ func (c *client) fail(r report) {
 	if r.received == nil {
 		r.received = c.received.Bytes()
 	}
-	c.t.Fatal(r.String())
+	if c.about > 0 && c.responses > 1 && r.which == "" {
+		r.which = ordinal(c.about)
+	}
+	// A field the response does not have at all, reported as "Name: ".
+	if m := bareField.FindStringSubmatch(r.got); m != nil && r.gotNote == "" && c.last != nil {
+		if _, ok := c.last.get(m[1]); !ok {
+			r.got, r.gotNote = "", "no "+m[1]+" field"
+		}
+	}
+	failCheck(c.t, r)
+}
+
+// bareField matches a field line without a value: "Date: ".
+var bareField = regexp.MustCompile(`^([A-Za-z0-9-]+): ?$`)
+
+// ordinal names response n of a connection: "the second response" for 2.
+func ordinal(n int) string {
+	words := []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+	if n >= 1 && n <= len(words) {
+		return "the " + words[n-1] + " response"
+	}
+	return fmt.Sprintf("response number %d", n)
+}
+
+// failed holds the exercises and checkpoints ("TestPart4/4.2") that have
+// printed a report in full: the failures after the first print one line each,
+// so that the first stays on screen with the To-do after it.
+var failed sync.Map
+
+// failCheck ends the test t with the report r: in full for the first failure
+// of its exercise or checkpoint, one line for the others.
+func failCheck(t *testing.T, r report) {
+	t.Helper()
+	parts := strings.SplitN(t.Name(), "/", 3)
+	key := strings.Join(parts[:min(2, len(parts))], "/")
+	if _, seen := failed.LoadOrStore(key, true); seen && len(parts) == 3 {
+		t.Fatal(r.short())
+	}
+	t.Fatal(r.String())
 }
 
 // command is the client's transcript as a shell command that sends the same
@@ -505,10 +557,13 @@ func ncCommand(steps []step) string {
 	for len(cmds) > 0 && cmds[len(cmds)-1] == "sleep 1" {
 		cmds = cmds[:len(cmds)-1]
 	}
+	// nc -N ends the connection when its input ends, so that the command
+	// ends by itself, also against a server that would keep the connection
+	// open for the next request forever (docs/tools.md, "Netcat").
 	if len(cmds) == 1 {
-		return cmds[0] + " | nc localhost 8888"
+		return cmds[0] + " | nc -N localhost 8888"
 	}
-	return "{ " + strings.Join(cmds, "; ") + "; } | nc localhost 8888"
+	return "{ " + strings.Join(cmds, "; ") + "; } | nc -N localhost 8888"
 }
 
 // printfQuote quotes s for the shell as a printf format that prints s:
@@ -546,6 +601,7 @@ func printfQuote(s string) string {
 // byte where the two part.
 type report struct {
 	what     string // what was checked: "the status line"
+	which    string // the response it is about, where there were several: "the second response"
 	sent     string // the command that sends the same request
 	run      string // how to start the server for that command
 	note     string // how to see it, where no single command can
@@ -554,11 +610,22 @@ type report struct {
 	got      string // the bytes that came instead
 	gotNote  string // why got ends where it does: "nothing came within 5s"
 	received []byte // everything the server sent on this connection
+	// expectedNote says in words what was expected where expected is ""
+	// and "nothing" would not say enough: "nothing yet, on a connection
+	// that stays open".
+	expectedNote string
+	// extra is more to show after the rest: the lines the program printed,
+	// say, for a failure that is not about one client's exchange.
+	extra string
 }
 
 func (r report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "expected %s\n", r.what)
+	if r.which != "" {
+		fmt.Fprintf(&b, "expected %s, in %s on this connection\n", r.what, r.which)
+	} else {
+		fmt.Fprintf(&b, "expected %s\n", r.what)
+	}
 	if r.sent != "" {
 		fmt.Fprintf(&b, "  sent:      %s\n", r.sent)
 	}
@@ -569,20 +636,7 @@ func (r report) String() string {
 		fmt.Fprintf(&b, "  try it:    %s\n", strings.ReplaceAll(r.note, "\n", "\n             "))
 	}
 	diff, differ := firstDiff(r.expected, r.got, r.prefix)
-	expected := quoteShort(r.expected, diff)
-	switch {
-	case r.expected == "":
-		expected = "nothing"
-	case r.prefix:
-		expected = "a line that starts with " + expected
-	}
-	got := quoteShort(r.got, diff)
-	if r.got == "" {
-		got = "nothing"
-	}
-	if r.gotNote != "" {
-		got += " (" + r.gotNote + ")"
-	}
+	expected, got := r.expectedAndGot(diff)
 	fmt.Fprintf(&b, "  expected:  %s\n", expected)
 	fmt.Fprintf(&b, "  got:       %s\n", got)
 	if differ {
@@ -591,7 +645,48 @@ func (r report) String() string {
 	if len(r.received) > 0 && string(r.received) != r.got {
 		fmt.Fprintf(&b, "  received (%d bytes):\n%s", len(r.received), showBytes(r.received, "             "))
 	}
+	if r.extra != "" {
+		b.WriteString(indentText(r.extra, 30) + "\n")
+	}
 	return b.String()
+}
+
+// expectedAndGot are the report's expected and got, as shown.
+func (r report) expectedAndGot(diff int) (expected, got string) {
+	expected = quoteShort(r.expected, diff)
+	switch {
+	case r.expected == "" && r.expectedNote != "":
+		expected = r.expectedNote
+	case r.expected == "":
+		expected = "nothing"
+	case r.prefix:
+		expected = "a line that starts with " + expected
+	}
+	got = quoteShort(r.got, diff)
+	switch {
+	case r.got == "" && r.gotNote != "" && r.expected == "":
+		got = r.gotNote // not "nothing (…)", which would read like the expected nothing
+	case r.got == "":
+		got = "nothing"
+		if r.gotNote != "" {
+			got += " (" + r.gotNote + ")"
+		}
+	case r.gotNote != "":
+		got += " (" + r.gotNote + ")"
+	}
+	return expected, got
+}
+
+// short is the report in one line, for the failures of a check after its
+// first, which is shown in full.
+func (r report) short() string {
+	diff, _ := firstDiff(r.expected, r.got, r.prefix)
+	expected, got := r.expectedAndGot(diff)
+	which := ""
+	if r.which != "" {
+		which = " (" + r.which + ")"
+	}
+	return fmt.Sprintf("also: expected %s%s: %s; got %s (the first failure, above, shows how to see it)", r.what, which, expected, got)
 }
 
 // firstDiff returns the offset of the first byte where got differs from
