@@ -357,21 +357,3 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
-
-// indentText is text indented for a report, at most maxLines lines of it.
-func indentText(text string, maxLines int) string {
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if len(lines) > maxLines {
-		lines = append(lines[:maxLines], fmt.Sprintf("… (%d more lines)", len(lines)-maxLines))
-	}
-	return "    " + strings.Join(lines, "\n    ")
-}
-
-// indent makes a multi-line text line up after a label of a report.
-func indent(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return "(empty)"
-	}
-	return strings.ReplaceAll(s, "\n", "\n          ")
-}
