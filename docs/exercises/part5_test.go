@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -18,6 +19,51 @@ import (
 	"testing"
 	"time"
 )
+
+// A site is a folder that a check serves with -root, made in a temporary
+// folder, and the shell commands that make the same folder by hand, in $d,
+// for the command a failing check prints.
+type site struct {
+	t     *testing.T
+	dir   string
+	shell []string
+}
+
+func newSite(t *testing.T) *site {
+	return &site{t: t, dir: t.TempDir(), shell: []string{"d=$(mktemp -d)"}}
+}
+
+// file writes a file, its name slash-separated and relative to the site's
+// folder, making the folders it is in.
+func (s *site) file(name, content string) {
+	s.t.Helper()
+	full := filepath.Join(s.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	if dir := path.Dir(name); dir != "." {
+		s.shell = append(s.shell, "mkdir -p $d/"+dir)
+	}
+	if len(content) > 200 {
+		// Another content of the same size shows the same framing.
+		s.shell = append(s.shell, fmt.Sprintf("head -c %d /dev/urandom > $d/%s", len(content), name))
+		return
+	}
+	s.shell = append(s.shell, fmt.Sprintf("printf %s > $d/%s", printfQuote(content), name))
+}
+
+// start starts tg's program serving the folder root of the site (a
+// slash-separated name in it, or "."), with args after -root.
+func (s *site) start(root string, tg target, args ...string) *program {
+	s.t.Helper()
+	p := start(s.t, tg, append([]string{"-root", filepath.Join(s.dir, filepath.FromSlash(root))}, args...)...)
+	p.args = append([]string{"-root", path.Join("$d", root)}, args...)
+	p.setup = strings.Join(s.shell, " && ")
+	return p
+}
 
 // entityTag is the syntax of an ETag field's value (RFC 9110 §8.8.3).
 var entityTag = regexp.MustCompile(`^(W/)?"[\x21\x23-\x7e\x80-\xff]*"$`)
