@@ -23,11 +23,17 @@ const hello = "HTTP/1.1 200 OK\r\n" +
 func httpFail(t *testing.T, p *program, method, path, expected string, resp *http.Response, body []byte) {
 	t.Helper()
 	var head strings.Builder
+	head.WriteString(resp.Proto + " " + resp.Status + "\r\n")
 	resp.Header.Write(&head)
-	t.Fatalf("expected %s\n  sent:      %s\n             (with your server running: %s)\n"+
-		"  got:       %s, Content-Length %d\n%s             and a body of %d bytes: %s",
-		expected, curlCommand(method, path), p.runLine(), resp.Status, resp.ContentLength,
-		showBytes([]byte(head.String()), "             "), len(body), quoteShort(string(body), 0))
+	head.WriteString("\r\n")
+	p.fail(t, report{
+		what:         expected,
+		sent:         curlCommand(method, path),
+		expected:     "",
+		expectedNote: expected,
+		got:          fmt.Sprintf("%s, Content-Length %d, a body of %d bytes", resp.Status, resp.ContentLength, len(body)),
+		received:     append([]byte(head.String()), body...),
+	})
 }
 
 // curlCommand is the curl line that sends the request net/http sent.

@@ -183,10 +183,12 @@ func checkKeepAlive(t *testing.T, tg target) {
 				resp.Body.Close()
 			}
 			if i == 1 && !reused {
-				t.Fatalf("expected net/http's client to send its second request on the connection of the first\n"+
-					"  sent:      curl -v http://localhost:8888/ http://localhost:8888/nope\n"+
-					"             (with your server running: %s)\n"+
-					"  expected:  curl says \"Re-using existing connection\"\n  got:       a new connection", p.runLine())
+				p.fail(t, report{
+					what:         "net/http's client to send its second request on the connection of the first",
+					sent:         "curl -v http://localhost:8888/ http://localhost:8888/nope",
+					expectedNote: `curl says "Re-using existing connection"`,
+					gotNote:      "a new connection",
+				})
 			}
 		}
 	})
