@@ -3,9 +3,11 @@
 package exercises
 
 import (
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -165,5 +167,68 @@ func TestHarnessReportWording(t *testing.T) {
 	}
 	if s := (report{what: "the body", expected: "a", got: "b"}).short(); strings.Contains(s, "\n") {
 		t.Errorf("short() is more than one line: %q", s)
+	}
+}
+
+// fakeServer accepts one connection and writes answer to it, then keeps it
+// open until the test ends.
+func fakeServer(t *testing.T, answer string) *program {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		t.Cleanup(func() { conn.Close() })
+		conn.Write([]byte(answer))
+	}()
+	return &program{tg: target{name: "mypart4"}, addr: ln.Addr().String()}
+}
+
+// TestHarnessClientReports checks what a client's reports say about the
+// exchange: which response a failure is about, a missing field, and a body
+// after a response to HEAD.
+func TestHarnessClientReports(t *testing.T) {
+	t.Run("the second response, without a Date field", func(t *testing.T) {
+		p := fakeServer(t, "HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+		c := p.dial(t)
+		c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectResponse("GET")
+		c.expectResponse("GET")
+		r := c.complete(report{what: "a Date field", expected: "Date: …", got: "Date: "})
+		out := r.String()
+		for _, want := range []string{"in the second response on this connection", "got:       nothing (no Date field)", "nc -N localhost 8888"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the report does not say %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("a body after HEAD", func(t *testing.T) {
+		p := fakeServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+		c := p.dial(t)
+		c.send("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectResponse("HEAD")
+		_, err := c.readResponse("GET", time.Second)
+		if err == nil || !strings.Contains(err.Error(), "a body after the response to HEAD") {
+			t.Errorf("a body after HEAD: readResponse says %v, want it named as a body after the response to HEAD", err)
+		}
+		if c.about != 1 {
+			t.Errorf("a body after HEAD is about response %d, want 1 (the HEAD's)", c.about)
+		}
+	})
+}
+
+func TestHarnessApplyAdvice(t *testing.T) {
+	ex := Exercise{Number: "4.2", Part: "part4-httpserver"}
+	if got := applyAdvice(ex, target{name: "part4-httpserver"}); !strings.Contains(got, "`git apply docs/exercises/solutions/part4-2.patch`") {
+		t.Errorf("for the shipped part: %s", got)
+	}
+	if got := applyAdvice(ex, target{name: "my4"}); !strings.Contains(got, "git apply -p2 --directory=my4 docs/exercises/solutions/part4-2.patch") {
+		t.Errorf("for PART=my4: %s", got)
 	}
 }

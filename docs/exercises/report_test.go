@@ -15,6 +15,13 @@ import (
 // fail ends the check with a report on this client's exchange.
 func (c *client) fail(r report) {
 	c.t.Helper()
+	failCheck(c.t, c.complete(r))
+}
+
+// complete fills in what a report on this client's exchange says beside
+// what the check found: the command, the server's command line, the bytes
+// received, which response it is about, and a missing field named as such.
+func (c *client) complete(r report) report {
 	r.sent = c.command()
 	r.run = c.p.runLine()
 	r.note = c.note
@@ -30,7 +37,7 @@ func (c *client) fail(r report) {
 			r.got, r.gotNote = "", "no "+m[1]+" field"
 		}
 	}
-	failCheck(c.t, r)
+	return r
 }
 
 // fail ends the check with a report on something that is not one client's
