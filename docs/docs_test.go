@@ -17,6 +17,8 @@
 //	<!-- code part3-threaded/server.go TCPServer.Serve --> (one declaration)
 //	<!-- patch docs/exercises/solutions/part1-2.patch -->  (a solution, its tests left out)
 //	<!-- patch docs/exercises/solutions/part1-2.patch part1-hello/main.go -->  (one file of it)
+//	<!-- patch docs/exercises/solutions/part2-3.patch part2-tcpserver/server.go TCPServer.serveConn -->
+//	                     (declarations of a file as the patch leaves it, as Go)
 package docs
 
 import (
@@ -154,8 +156,13 @@ func regenerate(chapter string) (string, int, error) {
 			body, err = codeExcerpt(m[2])
 			lang = "go"
 		case "patch":
-			body, err = patchExcerpt(m[2])
-			lang = "diff"
+			if len(strings.Fields(m[2])) > 2 {
+				body, err = patchedCode(m[2])
+				lang = "go"
+			} else {
+				body, err = patchExcerpt(m[2])
+				lang = "diff"
+			}
 		}
 		if err != nil {
 			return "", n, fmt.Errorf("line %d: %v", i+1, err)
@@ -266,21 +273,75 @@ func codeExcerpt(spec string) (string, error) {
 	if len(fields) == 1 {
 		return string(src), nil
 	}
+	return declarations(fields[0], src, fields[1:])
+}
+
+// declarations returns the named declarations of a Go file, each with its
+// doc comment, a blank line between them.
+func declarations(name string, src []byte, names []string) (string, error) {
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, fields[0], src, parser.ParseComments)
+	file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
 		return "", err
 	}
-	for _, decl := range file.Decls {
-		if declName(decl) == fields[1] {
-			start := decl.Pos()
-			if doc := declDoc(decl); doc != nil {
-				start = doc.Pos()
+	var out []string
+	for _, want := range names {
+		found := false
+		for _, decl := range file.Decls {
+			if declName(decl) == want {
+				start := decl.Pos()
+				if doc := declDoc(decl); doc != nil {
+					start = doc.Pos()
+				}
+				out = append(out, string(src[fset.Position(start).Offset:fset.Position(decl.End()).Offset])+"\n")
+				found = true
+				break
 			}
-			return string(src[fset.Position(start).Offset:fset.Position(decl.End()).Offset]) + "\n", nil
+		}
+		if !found {
+			return "", fmt.Errorf("%s has no declaration %s", name, want)
 		}
 	}
-	return "", fmt.Errorf("%s has no declaration %s", fields[0], fields[1])
+	return strings.Join(out, "\n"), nil
+}
+
+// patchedCode returns declarations of a file as a patch leaves it:
+// "docs/exercises/solutions/part2-3.patch part2-tcpserver/server.go TCPServer.serveConn".
+// The patch is applied with git apply to a copy of that file alone.
+func patchedCode(spec string) (string, error) {
+	fields := strings.Fields(spec)
+	if len(fields) < 3 {
+		return "", fmt.Errorf("patch %q: want \"patch file Name...\"", spec)
+	}
+	patch, file := fields[0], fields[1]
+	dir, err := os.MkdirTemp("", "docs-patch-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	if src, err := os.ReadFile(filepath.Join("..", file)); err == nil { // a new file has none
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(file)), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, file), src, 0o644); err != nil {
+			return "", err
+		}
+	}
+	abs, err := filepath.Abs(filepath.Join("..", patch))
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("git", "apply", "--include="+file, abs)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("git apply %s to %s: %v\n%s", patch, file, err, out)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return "", fmt.Errorf("%s does not make %s: %v", patch, file, err)
+	}
+	return declarations(file, src, fields[2:])
 }
 
 // declName is "Name" for a function, type, constant or variable declaration
@@ -447,6 +508,20 @@ func TestPatchExcerpt(t *testing.T) {
 	}
 	if _, err := patchExcerpt("docs/exercises/solutions/part1-1.patch part1-hello/nothing.go"); err == nil {
 		t.Error("patchExcerpt of a file the patch does not touch: no error")
+	}
+}
+
+func TestPatchedCode(t *testing.T) {
+	got, err := patchedCode("docs/exercises/solutions/part1-2.patch part1-hello/main.go handle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := codeExcerpt("part1-hello/main.go handle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "// handle") || got == shipped {
+		t.Errorf("patchedCode: want handle as the patch leaves it, got:\n%s", got)
 	}
 }
 
