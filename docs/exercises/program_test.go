@@ -363,3 +363,44 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// expectLine waits for a line on the program's stdout for which match
+// reports true, and returns it; otherwise the check fails with a report
+// that shows what the program printed. what says what was expected, try
+// how to see it by hand.
+func (p *program) expectLine(t *testing.T, match func(string) bool, what, try string) string {
+	t.Helper()
+	line, ok := p.stdout.wait(0, match, answerTimeout, p.exited)
+	if !ok {
+		printed := strings.Join(p.stdout.all(), "")
+		p.fail(t, report{
+			what:         what,
+			note:         try,
+			expectedNote: "that line on the server's stdout",
+			gotNote:      fmt.Sprintf("no such line within %v; stdout:", answerTimeout),
+			extra:        strings.TrimRight(strings.NewReplacer("\r", "␍", "\n", "␊\n").Replace(printed), "\n"),
+		})
+	}
+	return line
+}
+
+// expectExit0 checks that the program exits with status 0 within
+// answerTimeout, after what happened (a signal, say).
+func (p *program) expectExit0(t *testing.T, after, try string) {
+	t.Helper()
+	code, ok := p.waitExit(answerTimeout)
+	if ok && code == 0 {
+		return
+	}
+	got := fmt.Sprintf("%v", p.cmd.ProcessState)
+	if !ok {
+		got = fmt.Sprintf("still running %v after %s", answerTimeout, after)
+	}
+	p.fail(t, report{
+		what:         "the program to exit with status 0 after " + after,
+		note:         try,
+		expectedNote: "exit status 0",
+		gotNote:      got,
+		extra:        "stderr: " + indent(p.stderr.String()),
+	})
+}

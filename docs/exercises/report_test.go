@@ -184,8 +184,11 @@ func (r report) String() string {
 	if r.sent != "" {
 		fmt.Fprintf(&b, "  sent:      %s\n", r.sent)
 	}
-	if r.run != "" {
+	switch {
+	case r.run != "" && r.sent != "":
 		fmt.Fprintf(&b, "             (with your server running: %s)\n", r.run)
+	case r.run != "":
+		fmt.Fprintf(&b, "  run:       %s\n", r.run)
 	}
 	if r.note != "" {
 		fmt.Fprintf(&b, "  try it:    %s\n", strings.ReplaceAll(r.note, "\n", "\n             "))
