@@ -334,6 +334,24 @@ func TestTables(t *testing.T) {
 			t.Errorf("exerciseChecks has %s, which Exercises does not list", n)
 		}
 	}
+	// Each exercise has its section in its chapter, in both languages, and
+	// one with a check links its reference solution.
+	for _, ex := range Exercises {
+		for _, chapter := range []string{"docs/" + ex.Part + ".md", "docs/zh/" + ex.Part + ".md"} {
+			text, err := os.ReadFile(filepath.Join(root, chapter))
+			if err != nil {
+				t.Errorf("exercise %s: %v", ex.Number, err)
+				continue
+			}
+			if !regexp.MustCompile(`(?m)^### ` + regexp.QuoteMeta(ex.Number) + ` `).Match(text) {
+				t.Errorf("exercise %s: %s has no section \"### %s …\"", ex.Number, chapter, ex.Number)
+			}
+			patch := strings.TrimPrefix(ex.SolutionPatch(), "docs/exercises/")
+			if !ex.Open && !strings.Contains(string(text), patch) {
+				t.Errorf("exercise %s: %s does not link its solution %s", ex.Number, chapter, patch)
+			}
+		}
+	}
 	seen = map[string]bool{}
 	for _, l := range Ladders {
 		chapter, err := os.ReadFile(filepath.Join(root, l.Chapter))
