@@ -68,7 +68,11 @@ func TestChaptersMatchCode(t *testing.T) {
 		}
 		got, n, err := regenerate(string(src))
 		if err != nil {
-			t.Errorf("%s: %v", chapter, err)
+			if changed := changedParts(); len(changed) > 0 {
+				t.Errorf("%s: %v\n%s", chapter, err, whatToDo(changed))
+			} else {
+				t.Errorf("%s: %v", chapter, err)
+			}
 			continue
 		}
 		blocks += n
