@@ -339,7 +339,9 @@ func patchedCode(spec string) (string, error) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("git apply %s to %s: %v\n%s", patch, file, err, out)
+		return "", fmt.Errorf("git apply %s to %s: %v\n%s"+
+			"(a patch is made against the shipped part: if the part changed, .ci/refresh-patches %s makes it anew)",
+			patch, file, err, out, patch)
 	}
 	src, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
