@@ -15,6 +15,10 @@
 //	<!-- diff part1-hello part2-tcpserver: main.go server.go handler.go -->
 //	<!-- code part3-threaded/server.go -->                (the whole file)
 //	<!-- code part3-threaded/server.go TCPServer.Serve --> (one declaration)
+//	<!-- patch docs/exercises/solutions/part1-2.patch -->  (a solution, its tests left out)
+//	<!-- patch docs/exercises/solutions/part1-2.patch part1-hello/main.go -->  (one file of it)
+//	<!-- patch docs/exercises/solutions/part2-3.patch part2-tcpserver/server.go TCPServer.serveConn -->
+//	                     (declarations of a file as the patch leaves it, as Go)
 package docs
 
 import (
@@ -39,7 +43,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the generated parts of the chapters")
 
 // marker matches the comment that opens a generated block.
-var marker = regexp.MustCompile(`^<!-- (diff|code) ([^>]*?) -->$`)
+var marker = regexp.MustCompile(`^<!-- (diff|code|patch) ([^>]*?) -->$`)
 
 const endMarker = "<!-- end -->"
 
@@ -64,7 +68,11 @@ func TestChaptersMatchCode(t *testing.T) {
 		}
 		got, n, err := regenerate(string(src))
 		if err != nil {
-			t.Errorf("%s: %v", chapter, err)
+			if changed := changedParts(); len(changed) > 0 {
+				t.Errorf("%s: %v\n%s", chapter, err, whatToDo(changed))
+			} else {
+				t.Errorf("%s: %v", chapter, err)
+			}
 			continue
 		}
 		blocks += n
@@ -78,12 +86,49 @@ func TestChaptersMatchCode(t *testing.T) {
 			t.Logf("updated %s", chapter)
 			continue
 		}
-		t.Errorf("%s no longer matches the code; run `go test ./docs -update` (-chapter +code):\n%s",
-			chapter, cmp.Diff(string(src), got))
+		t.Errorf("%s no longer matches the code; %s (-chapter +code):\n%s",
+			chapter, whatToDo(changedParts()), cmp.Diff(string(src), got))
 	}
 	if blocks == 0 {
 		t.Error("no generated blocks found in the chapters")
 	}
+}
+
+// changedParts lists the part folders that differ from the commit (git
+// status shows a change or a new file in them): a learner's exercise in
+// progress, most likely.
+func changedParts() []string {
+	cmd := exec.Command("git", "status", "--porcelain", "--", ":(glob)part*/**")
+	cmd.Dir = ".."
+	out, err := cmd.Output()
+	if err != nil {
+		return nil
+	}
+	var parts []string
+	for _, line := range strings.Split(string(out), "\n") {
+		if len(line) < 4 {
+			continue
+		}
+		part, _, _ := strings.Cut(strings.Trim(line[3:], `"`), "/")
+		if !slices.Contains(parts, part) {
+			parts = append(parts, part)
+		}
+	}
+	return parts
+}
+
+// whatToDo says how to make a chapter match again. While a part has
+// changes, they are most likely an exercise in progress, which -update
+// would copy into the chapters: the part goes back first.
+func whatToDo(changed []string) string {
+	if len(changed) == 0 {
+		return "if you changed the code on purpose, run `go test ./docs -update` and read the chapter's prose around what changed"
+	}
+	return fmt.Sprintf("%s %s changes that are not committed: if that is an exercise in progress, "+
+		"the chapters quote the shipped code, so put the part back first (`git stash`, or `git checkout %s` "+
+		"to drop the changes, and remove the files you added) and run this again. "+
+		"Only if you changed the part's code on purpose, run `go test ./docs -update`",
+		strings.Join(changed, " and "), map[bool]string{true: "has", false: "have"}[len(changed) == 1], strings.Join(changed, " "))
 }
 
 // regenerate returns the chapter with every generated block made anew from
@@ -114,6 +159,14 @@ func regenerate(chapter string) (string, int, error) {
 		case "code":
 			body, err = codeExcerpt(m[2])
 			lang = "go"
+		case "patch":
+			if len(strings.Fields(m[2])) > 2 {
+				body, err = patchedCode(m[2])
+				lang = "go"
+			} else {
+				body, err = patchExcerpt(m[2])
+				lang = "diff"
+			}
 		}
 		if err != nil {
 			return "", n, fmt.Errorf("line %d: %v", i+1, err)
@@ -141,9 +194,12 @@ func diffFiles(spec string) (string, error) {
 		if _, err := os.Stat(filepath.Join("..", old)); errors.Is(err, os.ErrNotExist) {
 			old = "/dev/null"
 		}
-		cmd := exec.Command("git", "diff", "--no-index", "--no-color", "--no-ext-diff", "--", old, parts[1]+"/"+f)
+		cmd := exec.Command("git", append(append(pinnedConfig(), "diff"), append(pinnedDiffFlags, "--", old, parts[1]+"/"+f)...)...)
 		cmd.Dir = ".."
-		// The user's git configuration must not change the output.
+		// The user's git configuration must not change the output: not the
+		// system's or the user's files, and, for what the clone's own
+		// .git/config or the environment (GIT_CONFIG_COUNT) may set, the
+		// settings and flags pinned above.
 		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull)
 		out, err := cmd.Output()
 		var exit *exec.ExitError
@@ -153,6 +209,58 @@ func diffFiles(spec string) (string, error) {
 		all.Write(out)
 	}
 	return all.String(), nil
+}
+
+// patchExcerpt returns the diffs of a patch file (a solution's, say) for the
+// files named, or for every file but the tests: "docs/exercises/solutions/part1-2.patch"
+// or "docs/exercises/solutions/part1-2.patch part1-hello/main.go". The
+// patch's prose before its first diff is left out.
+func patchExcerpt(spec string) (string, error) {
+	fields := strings.Fields(spec)
+	if len(fields) == 0 {
+		return "", fmt.Errorf("patch %q: want \"path [file...]\"", spec)
+	}
+	src, err := os.ReadFile(filepath.Join("..", fields[0]))
+	if err != nil {
+		return "", err
+	}
+	var out strings.Builder
+	files := 0
+	for i, d := range strings.Split("\n"+string(src), "\ndiff --git ") {
+		if i == 0 {
+			continue // prose
+		}
+		header, _, _ := strings.Cut(d, "\n")
+		name := strings.TrimPrefix(strings.Fields(header + " b/")[1], "b/") // "a/x b/x": the new name
+		want := len(fields) == 1 && !strings.HasSuffix(name, "_test.go") || slices.Contains(fields[1:], name)
+		if !want {
+			continue
+		}
+		files++
+		out.WriteString("diff --git " + strings.TrimRight(d, "\n") + "\n")
+	}
+	if files == 0 {
+		return "", fmt.Errorf("%s has no diff of %v", fields[0], fields[1:])
+	}
+	return out.String(), nil
+}
+
+// pinnedDiffFlags fix every part of git diff's output that a configuration
+// could change, so that the chapters' diffs are the same on every clone.
+var pinnedDiffFlags = []string{
+	"--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
+	"--src-prefix=a/", "--dst-prefix=b/", // over diff.noprefix and diff.mnemonicPrefix
+	"--diff-algorithm=myers", "--indent-heuristic", "-U3", "--inter-hunk-context=0",
+	"-O" + os.DevNull, // no diff.orderFile
+}
+
+// pinnedConfig is "-c key=value" for the settings that have no flag.
+func pinnedConfig() []string {
+	var args []string
+	for _, kv := range []string{"core.abbrev=7", "diff.suppressBlankEmpty=false", "core.quotePath=true"} {
+		args = append(args, "-c", kv)
+	}
+	return args
 }
 
 // codeExcerpt returns a Go file, or one of its declarations with its doc
@@ -169,21 +277,77 @@ func codeExcerpt(spec string) (string, error) {
 	if len(fields) == 1 {
 		return string(src), nil
 	}
+	return declarations(fields[0], src, fields[1:])
+}
+
+// declarations returns the named declarations of a Go file, each with its
+// doc comment, a blank line between them.
+func declarations(name string, src []byte, names []string) (string, error) {
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, fields[0], src, parser.ParseComments)
+	file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
 		return "", err
 	}
-	for _, decl := range file.Decls {
-		if declName(decl) == fields[1] {
-			start := decl.Pos()
-			if doc := declDoc(decl); doc != nil {
-				start = doc.Pos()
+	var out []string
+	for _, want := range names {
+		found := false
+		for _, decl := range file.Decls {
+			if declName(decl) == want {
+				start := decl.Pos()
+				if doc := declDoc(decl); doc != nil {
+					start = doc.Pos()
+				}
+				out = append(out, string(src[fset.Position(start).Offset:fset.Position(decl.End()).Offset])+"\n")
+				found = true
+				break
 			}
-			return string(src[fset.Position(start).Offset:fset.Position(decl.End()).Offset]) + "\n", nil
+		}
+		if !found {
+			return "", fmt.Errorf("%s has no declaration %s", name, want)
 		}
 	}
-	return "", fmt.Errorf("%s has no declaration %s", fields[0], fields[1])
+	return strings.Join(out, "\n"), nil
+}
+
+// patchedCode returns declarations of a file as a patch leaves it:
+// "docs/exercises/solutions/part2-3.patch part2-tcpserver/server.go TCPServer.serveConn".
+// The patch is applied with git apply to a copy of that file alone.
+func patchedCode(spec string) (string, error) {
+	fields := strings.Fields(spec)
+	if len(fields) < 3 {
+		return "", fmt.Errorf("patch %q: want \"patch file Name...\"", spec)
+	}
+	patch, file := fields[0], fields[1]
+	dir, err := os.MkdirTemp("", "docs-patch-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
+	if src, err := os.ReadFile(filepath.Join("..", file)); err == nil { // a new file has none
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(file)), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, file), src, 0o644); err != nil {
+			return "", err
+		}
+	}
+	abs, err := filepath.Abs(filepath.Join("..", patch))
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("git", "apply", "--include="+file, abs)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("git apply %s to %s: %v\n%s"+
+			"(a patch is made against the shipped part: if the part changed, .ci/refresh-patches %s makes it anew)",
+			patch, file, err, out, patch)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return "", fmt.Errorf("%s does not make %s: %v", patch, file, err)
+	}
+	return declarations(file, src, fields[2:])
 }
 
 // declName is "Name" for a function, type, constant or variable declaration
@@ -329,4 +493,74 @@ func structure(page string) []string {
 		inTable = isTable
 	}
 	return out
+}
+
+func TestWhatToDo(t *testing.T) {
+	if got := whatToDo(nil); !strings.Contains(got, "-update") {
+		t.Errorf("with no part changed, whatToDo does not point to -update: %s", got)
+	}
+	got := whatToDo([]string{"part4-httpserver"})
+	checkout, update := strings.Index(got, "git checkout part4-httpserver"), strings.Index(got, "-update")
+	if checkout < 0 || update < checkout {
+		t.Errorf("with part4 changed, whatToDo must say git checkout part4-httpserver before -update: %s", got)
+	}
+}
+
+func TestPatchExcerpt(t *testing.T) {
+	got, err := patchExcerpt("docs/exercises/solutions/part1-1.patch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "diff --git a/part1-hello/main.go b/part1-hello/main.go\n") || strings.Contains(got, "_test.go") {
+		t.Errorf("patchExcerpt of part1-1.patch: want main.go's diff first and no test file, got:\n%s", got)
+	}
+	if _, err := patchExcerpt("docs/exercises/solutions/part1-1.patch part1-hello/nothing.go"); err == nil {
+		t.Error("patchExcerpt of a file the patch does not touch: no error")
+	}
+}
+
+func TestPatchedCode(t *testing.T) {
+	got, err := patchedCode("docs/exercises/solutions/part1-2.patch part1-hello/main.go handle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := codeExcerpt("part1-hello/main.go handle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "// handle") || got == shipped {
+		t.Errorf("patchedCode: want handle as the patch leaves it, got:\n%s", got)
+	}
+}
+
+// TestDiffIgnoresGitConfig sets, through the environment, every setting that
+// would change the chapters' diffs (as a clone's .git/config may): the
+// output must not change.
+func TestDiffIgnoresGitConfig(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	const spec = "part1-hello part2-tcpserver: main.go server.go"
+	want, err := diffFiles(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := []string{
+		"diff.noprefix=true", "diff.mnemonicPrefix=true", "diff.algorithm=patience", "core.abbrev=12",
+		"diff.relative=true", "diff.context=6", "diff.interHunkContext=9", "diff.suppressBlankEmpty=true",
+		"diff.indentHeuristic=false", "color.diff=always", "color.ui=always", "diff.external=false",
+	}
+	t.Setenv("GIT_CONFIG_COUNT", fmt.Sprint(len(settings)))
+	for i, kv := range settings {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(fmt.Sprintf("GIT_CONFIG_KEY_%d", i), k)
+		t.Setenv(fmt.Sprintf("GIT_CONFIG_VALUE_%d", i), v)
+	}
+	got, err := diffFiles(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("git settings changed the diff (-without +with):\n%s", diff)
+	}
 }

@@ -48,15 +48,23 @@ async function startServer(dir) {
   const binary = join(dir, "part5-static-and-login");
   execFileSync("go", ["build", "-o", binary, "./part5-static-and-login"], { cwd: repoRoot, stdio: "inherit" });
   const server = spawn(binary, ["-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: server.stdout });
-  const first = await new Promise((resolveLine, reject) => {
-    lines.once("line", resolveLine);
-    server.once("exit", (code) => reject(new Error(`part5 exited with ${code} before its first line`)));
-  });
-  lines.on("line", () => {}); // keep reading the access log, so the server never blocks on it
-  const match = first.match(/^Serving HTTP on (http:\/\/127\.0\.0\.1:\d+) \.\.\.$/);
-  assert.ok(match, `first line: ${first}`);
-  return { url: match[1], stop: () => server.kill("SIGTERM") };
+  const stop = () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill("SIGTERM");
+  };
+  try {
+    const lines = createInterface({ input: server.stdout });
+    const first = await new Promise((resolveLine, reject) => {
+      lines.once("line", resolveLine);
+      server.once("exit", (code) => reject(new Error(`part5 exited with ${code} before its first line`)));
+    });
+    lines.on("line", () => {}); // keep reading the access log, so the server never blocks on it
+    const match = first.match(/^Serving HTTP on (http:\/\/127\.0\.0\.1:\d+) \.\.\.$/);
+    assert.ok(match, `first line: ${first}`);
+    return { url: match[1], stop };
+  } catch (err) {
+    stop(); // a server that started but is of no use must not keep node waiting on its output
+    throw err;
+  }
 }
 
 test("log in, reload, log out in a real browser", {
@@ -64,14 +72,18 @@ test("log in, reload, log out in a real browser", {
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "part5-browsertest-"));
-  const server = await startServer(dir);
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   const shot = async (page, name) => {
     if (process.env.SCREENSHOTS) {
       await page.screenshot({ path: join(process.env.SCREENSHOTS, name + ".png") });
     }
   };
+  // Everything started is stopped in finally, whatever fails: the build,
+  // the server's first line, or Chromium's start.
+  let server;
+  let browser;
   try {
+    server = await startServer(dir);
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     const context = await browser.newContext({ viewport: { width: 640, height: 560 } });
     const page = await context.newPage();
     await page.goto(server.url + "/");
@@ -114,8 +126,8 @@ test("log in, reload, log out in a real browser", {
     await page.locator("#login").waitFor({ state: "visible" });
     assert.equal(await page.locator("#welcome").isVisible(), false);
   } finally {
-    await browser.close();
-    server.stop();
+    await browser?.close();
+    server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

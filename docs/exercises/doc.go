@@ -15,6 +15,12 @@
 // solution patch applies) and a ladder checks the copy its first step makes
 // (mypart2, ... mypart5).
 //
+// Three more variables are for .ci/prove-exercises, which proves the checks:
+// EXERCISES_KNOWN_FLAGS_ONLY starts a program with only the flags it
+// defines, EXERCISES_REPLAY_COMMANDS runs every command a failure would
+// print once the checks are done, and EXERCISES_PREBUILT=DIR=EXECUTABLE
+// runs a build made already instead of building DIR.
+//
 // The check files carry the build tag "exercises", so that go test ./...
 // without it compiles only this file and exercises.go, the tables that
 // number the exercises and checkpoints.

@@ -1,5 +1,10 @@
 package exercises
 
+import (
+	"fmt"
+	"strings"
+)
+
 // An Exercise is one numbered exercise at the end of a chapter.
 type Exercise struct {
 	Number string // "1.2": chapter 1, exercise 2; the subtest is TestPart1/1.2
@@ -290,4 +295,41 @@ var Ladders = []Ladder{
 			},
 		},
 	},
+}
+
+// The names below are the one place the naming rules live: the checks, the
+// progress command and .ci/prove-exercises (through progress -list) use them.
+
+// Chapter is the exercise's chapter: "1" for 1.2.
+func (ex Exercise) Chapter() string {
+	chapter, _, _ := strings.Cut(ex.Number, ".")
+	return chapter
+}
+
+// TestName is the exercise's subtest as go test -v prints it: "TestPart1/1.2".
+func (ex Exercise) TestName() string { return "TestPart" + ex.Chapter() + "/" + ex.Number }
+
+// SolutionPatch is the file of the exercise's reference solution, from the
+// repository root: "docs/exercises/solutions/part1-2.patch" for 1.2.
+func (ex Exercise) SolutionPatch() string {
+	return "docs/exercises/solutions/part" + strings.Replace(ex.Number, ".", "-", 1) + ".patch"
+}
+
+// MistakesDir is the folder of the exercise's wrong answers, from the
+// repository root: "docs/exercises/mistakes/1.2".
+func (ex Exercise) MistakesDir() string { return "docs/exercises/mistakes/" + ex.Number }
+
+// CheckpointID is checkpoint i's (from 0) subtest name below the ladder's
+// test: "4-content-length".
+func (l Ladder) CheckpointID(i int) string { return fmt.Sprintf("%d-%s", i+1, l.Checkpoints[i].Name) }
+
+// CheckpointTest is checkpoint i's (from 0) subtest as go test -v prints it:
+// "TestLadder3to4/4-content-length".
+func (l Ladder) CheckpointTest(i int) string { return "TestLadder" + l.Name + "/" + l.CheckpointID(i) }
+
+// MistakesDir is the folder of checkpoint i's (from 0) wrong answers, from
+// the repository root: "docs/exercises/mistakes/3to4/4-content-length".
+// They apply to the part the ladder ends at.
+func (l Ladder) MistakesDir(i int) string {
+	return "docs/exercises/mistakes/" + l.Name + "/" + l.CheckpointID(i)
 }

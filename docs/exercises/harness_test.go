@@ -3,9 +3,11 @@
 package exercises
 
 import (
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -52,15 +54,15 @@ func TestHarnessNcCommand(t *testing.T) {
 	}{
 		{
 			[]step{{data: []piece{{text: "GET / HTTP/1.1\r\nHost: x\r\n\r\n"}}}},
-			`printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | nc localhost 8888`,
+			`printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | nc -N localhost 8888`,
 		},
 		{
 			[]step{{data: []piece{{text: "POST / HTTP/1.1\r\n\r\n"}}}, {pause: true}, {data: []piece{{text: "100%"}}}, {pause: true}},
-			`{ printf 'POST / HTTP/1.1\r\n\r\n'; sleep 1; printf '100%%'; } | nc localhost 8888`,
+			`{ printf 'POST / HTTP/1.1\r\n\r\n'; sleep 1; printf '100%%'; } | nc -N localhost 8888`,
 		},
 		{
 			[]step{{data: []piece{{text: "GET /"}, repeat('a', 3), {text: " HTTP/1.1\r\n"}}}},
-			`{ printf 'GET /'; head -c 3 /dev/zero | tr '\0' 'a'; printf ' HTTP/1.1\r\n'; } | nc localhost 8888`,
+			`{ printf 'GET /'; head -c 3 /dev/zero | tr '\0' 'a'; printf ' HTTP/1.1\r\n'; } | nc -N localhost 8888`,
 		},
 	}
 	for _, tt := range tests {
@@ -95,7 +97,7 @@ func TestHarnessPrintfQuote(t *testing.T) {
 func TestHarnessReport(t *testing.T) {
 	r := report{
 		what:     "the status line",
-		sent:     "printf 'GET /nope HTTP/1.1\\r\\n\\r\\n' | nc localhost 8888",
+		sent:     "printf 'GET /nope HTTP/1.1\\r\\n\\r\\n' | nc -N localhost 8888",
 		run:      "go run ./mypart4",
 		expected: "HTTP/1.1 404 ",
 		prefix:   true,
@@ -103,7 +105,7 @@ func TestHarnessReport(t *testing.T) {
 		received: []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"),
 	}
 	want := `expected the status line
-  sent:      printf 'GET /nope HTTP/1.1\r\n\r\n' | nc localhost 8888
+  sent:      printf 'GET /nope HTTP/1.1\r\n\r\n' | nc -N localhost 8888
              (with your server running: go run ./mypart4)
   expected:  a line that starts with "HTTP/1.1 404 "
   got:       "HTTP/1.1 200 OK"
@@ -119,5 +121,114 @@ func TestHarnessReport(t *testing.T) {
 	}
 	if !strings.Contains(report{expected: "a", got: ""}.String(), "got:       nothing") {
 		t.Errorf("a report of nothing received does not say so:\n%s", report{expected: "a"}.String())
+	}
+}
+
+// TestHarnessReportWording pins the wording of the messages that misled
+// learners (issue 13): each case is a report as a check makes it, and what
+// its lines must say.
+func TestHarnessReportWording(t *testing.T) {
+	tests := []struct {
+		name string
+		r    report
+		want []string // lines the report must contain
+		not  []string // and must not
+	}{
+		{
+			name: "a closed connection where silence was expected is not nothing/nothing",
+			r:    report{what: "no answer yet", expectedNote: "nothing yet, on a connection that stays open", gotNote: "the server closed the connection: connection reset (RST)"},
+			want: []string{"  expected:  nothing yet, on a connection that stays open\n", "  got:       the server closed the connection: connection reset (RST)\n"},
+			not:  []string{"got:       nothing"},
+		},
+		{
+			name: "which response",
+			r:    report{what: "the status line", which: ordinal(2), expected: "HTTP/1.1 404 ", prefix: true, got: "HTTP/1.1 200 OK"},
+			want: []string{"expected the status line, in the second response on this connection\n"},
+		},
+		{
+			name: "a missing field",
+			r:    report{what: "a Date field", expected: "Date: …", gotNote: "no Date field"},
+			want: []string{"  got:       nothing (no Date field)\n"},
+			not:  []string{`"Date: "`},
+		},
+	}
+	for _, tt := range tests {
+		got := tt.r.String()
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: the report does not say %q:\n%s", tt.name, w, got)
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(got, w) {
+				t.Errorf("%s: the report says %q:\n%s", tt.name, w, got)
+			}
+		}
+	}
+	if s := (report{what: "the body", expected: "a", got: "b"}).short(); strings.Contains(s, "\n") {
+		t.Errorf("short() is more than one line: %q", s)
+	}
+}
+
+// fakeServer accepts one connection and writes answer to it, then keeps it
+// open until the test ends.
+func fakeServer(t *testing.T, answer string) *program {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		t.Cleanup(func() { conn.Close() })
+		conn.Write([]byte(answer))
+	}()
+	return &program{tg: target{name: "mypart4"}, addr: ln.Addr().String()}
+}
+
+// TestHarnessClientReports checks what a client's reports say about the
+// exchange: which response a failure is about, a missing field, and a body
+// after a response to HEAD.
+func TestHarnessClientReports(t *testing.T) {
+	t.Run("the second response, without a Date field", func(t *testing.T) {
+		p := fakeServer(t, "HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+		c := p.dial(t)
+		c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectResponse("GET")
+		c.expectResponse("GET")
+		r := c.complete(report{what: "a Date field", expected: "Date: …", got: "Date: "})
+		out := r.String()
+		for _, want := range []string{"in the second response on this connection", "got:       nothing (no Date field)", "nc -N localhost 8888"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the report does not say %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("a body after HEAD", func(t *testing.T) {
+		p := fakeServer(t, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+		c := p.dial(t)
+		c.send("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectResponse("HEAD")
+		_, err := c.readResponse("GET", time.Second)
+		if err == nil || !strings.Contains(err.Error(), "a body after the response to HEAD") {
+			t.Errorf("a body after HEAD: readResponse says %v, want it named as a body after the response to HEAD", err)
+		}
+		if c.about != 1 {
+			t.Errorf("a body after HEAD is about response %d, want 1 (the HEAD's)", c.about)
+		}
+	})
+}
+
+func TestHarnessApplyAdvice(t *testing.T) {
+	ex := Exercise{Number: "4.2", Part: "part4-httpserver"}
+	if got := applyAdvice(ex, target{name: "part4-httpserver"}); !strings.Contains(got, "`git apply docs/exercises/solutions/part4-2.patch`") {
+		t.Errorf("for the shipped part: %s", got)
+	}
+	if got := applyAdvice(ex, target{name: "my4"}); !strings.Contains(got, "git apply -p2 --directory=my4 docs/exercises/solutions/part4-2.patch") {
+		t.Errorf("for PART=my4: %s", got)
 	}
 }

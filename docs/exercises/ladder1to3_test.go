@@ -105,13 +105,10 @@ func checkTogether(t *testing.T, tg target) {
 		c := p.dial(t)
 		line := "GET " + path + " HTTP/1.1\r\n"
 		c.send(line)
-		if _, ok := p.stdout.wait(0, func(l string) bool { return l == line }, answerTimeout, p.exited); !ok {
-			t.Fatalf("expected client %d's request line on the server's stdout while %d other clients are inside their handlers\n"+
-				"  try it:    run nc localhost 8888 in two terminals and type one line, GET / HTTP/1.1, in each:\n"+
-				"             both lines must show on the server's output at once\n"+
-				"             (with your server running: %s)\n  got on stdout within %v:\n%s",
-				i+1, i, p.runLine(), answerTimeout, showBytes([]byte(strings.Join(p.stdout.all()[1:], "")), "             "))
-		}
+		p.expectLine(t, func(l string) bool { return l == line },
+			fmt.Sprintf("client %d's request line on the server's stdout while %d other clients are inside their handlers", i+1, i),
+			"run nc localhost 8888 in two terminals and type one line, GET / HTTP/1.1, in each:\n"+
+				"both lines must show on the server's output at once")
 		clients = append(clients, c)
 	}
 	c := p.dial(t)
@@ -138,22 +135,10 @@ func checkGracefulShutdown(t *testing.T, tg target) {
 			c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
 			// The handler prints the head before its delay: once the empty
 			// line is out, the request is in flight.
-			if _, ok := p.stdout.wait(0, isEmptyLine, answerTimeout, p.exited); !ok {
-				t.Fatalf("expected the server to print the request head it read, up to its empty line; stdout:\n%s",
-					showBytes([]byte(strings.Join(p.stdout.all(), "")), "    "))
-			}
+			p.expectLine(t, isEmptyLine, "the server to print the request head it read, up to its empty line", c.note)
 			p.signal(t, sig)
 			c.expectExactly(hello)
-			code, ok := p.waitExit(answerTimeout)
-			if !ok || code != 0 {
-				got := fmt.Sprintf("%v", p.cmd.ProcessState)
-				if !ok {
-					got = fmt.Sprintf("still running %v after %s", answerTimeout, signalName(sig))
-				}
-				t.Fatalf("expected the program to exit with status 0 after %s, once the request in flight was answered\n"+
-					"  try it:    %s\n  got:       %s\n  stderr:    %s",
-					signalName(sig), strings.ReplaceAll(c.note, "\n", "\n             "), got, indent(p.stderr.String()))
-			}
+			p.expectExit0(t, signalName(sig)+", once the request in flight was answered", c.note)
 			ln, err := net.Listen("tcp", p.addr)
 			if err != nil {
 				t.Fatalf("expected the port to be free once the program exited: %v", err)

@@ -19,53 +19,6 @@ import (
 // what its layer needs, so that it passes as soon as that layer is built,
 // and keeps passing as the later ones are added.
 
-// A row is one request and the status line its response must have.
-type row struct {
-	name    string
-	request []any  // sent in one write: strings and pieces
-	status  string // the status line, or its start: "HTTP/1.1 404 "
-}
-
-// methodOf returns the method a request starts with.
-func methodOf(request []any) string {
-	s, _ := request[0].(string)
-	method, _, _ := strings.Cut(s, " ")
-	return method
-}
-
-// checkRows sends each row's request on a connection of its own and checks
-// the status and the framing, then more, if it is not nil. It stops at the
-// first row that fails.
-func checkRows(t *testing.T, p *program, rows []row, more func(*testing.T, *client, row, *response)) {
-	for _, r := range rows {
-		ok := t.Run(r.name, func(t *testing.T) {
-			c := p.dial(t)
-			c.send(r.request...)
-			resp := c.expectStatus(methodOf(r.request), r.status)
-			c.expectFraming(resp)
-			if more != nil {
-				more(t, c, r, resp)
-			}
-		})
-		if !ok {
-			return // one problem at a time: the next rows would mostly repeat it
-		}
-	}
-}
-
-// get is a GET request for target, as curl sends it.
-func get(target string, fields ...string) string {
-	return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n" + lines(fields) + "\r\n"
-}
-
-func lines(fields []string) string {
-	var b strings.Builder
-	for _, f := range fields {
-		b.WriteString(f + "\r\n")
-	}
-	return b.String()
-}
-
 // checkRequestLine: 404 for other paths, 405 with Allow for other methods.
 func checkRequestLine(t *testing.T, tg target) {
 	p := start(t, tg)
@@ -91,20 +44,6 @@ func checkRequestLine(t *testing.T, tg target) {
 			httpFail(t, p, "GET", "/nope", "the status 404", resp, body)
 		}
 	})
-}
-
-// hasTokens reports whether a comma-separated list holds every one of want.
-func hasTokens(list string, want ...string) bool {
-	have := map[string]bool{}
-	for _, tok := range strings.Split(list, ",") {
-		have[strings.ToUpper(strings.TrimSpace(tok))] = true
-	}
-	for _, w := range want {
-		if !have[w] {
-			return false
-		}
-	}
-	return true
 }
 
 // checkResponseHead: the status line with its reason phrase, Date,
@@ -244,10 +183,12 @@ func checkKeepAlive(t *testing.T, tg target) {
 				resp.Body.Close()
 			}
 			if i == 1 && !reused {
-				t.Fatalf("expected net/http's client to send its second request on the connection of the first\n"+
-					"  sent:      curl -v http://localhost:8888/ http://localhost:8888/nope\n"+
-					"             (with your server running: %s)\n"+
-					"  expected:  curl says \"Re-using existing connection\"\n  got:       a new connection", p.runLine())
+				p.fail(t, report{
+					what:         "net/http's client to send its second request on the connection of the first",
+					sent:         "curl -v http://localhost:8888/ http://localhost:8888/nope",
+					expectedNote: `curl says "Re-using existing connection"`,
+					gotNote:      "a new connection",
+				})
 			}
 		}
 	})

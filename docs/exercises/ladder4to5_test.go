@@ -3,11 +3,8 @@
 package exercises
 
 import (
-	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -21,35 +18,6 @@ import (
 // session cookie; then the site built into the binary, and an access log.
 // The file checks serve folders they make (-root), so that they know every
 // byte to expect.
-
-// link makes a symbolic link in the site. It reports false where the
-// system does not let this process make one (Windows without the
-// privilege), and the check leaves those cases out.
-func (s *site) link(name, target string) bool {
-	s.t.Helper()
-	if err := os.Symlink(filepath.FromSlash(target), filepath.Join(s.dir, filepath.FromSlash(name))); err != nil {
-		s.t.Logf("no symbolic links here, so the cases that use them are left out: %v", err)
-		return false
-	}
-	s.shell = append(s.shell, fmt.Sprintf("ln -s %s $d/%s", target, name))
-	return true
-}
-
-// expectMediaType checks that r's Content-Type names the media type want,
-// and, for a text type, says charset=utf-8.
-func (c *client) expectMediaType(r *response, want string) {
-	c.t.Helper()
-	v, _ := r.get("Content-Type")
-	mt, params, err := mime.ParseMediaType(v)
-	expected := want
-	if strings.HasPrefix(want, "text/") {
-		expected += "; charset=utf-8"
-	}
-	if err != nil || mt != want || strings.HasPrefix(want, "text/") && !strings.EqualFold(params["charset"], "utf-8") {
-		got, note := fieldLine(r, "Content-Type")
-		c.fail(report{what: "the media type of the file's extension", expected: "Content-Type: " + expected, got: got, gotNote: note})
-	}
-}
 
 // checkFiles: the files of a -root folder, each with the media type of its
 // extension, an exact Content-Length and a Last-Modified date; HEAD gets the
@@ -218,32 +186,6 @@ func checkIfModifiedSince(t *testing.T, tg target) {
 			})
 		}
 	}
-}
-
-// loginRequest is POST /api/login with a JSON body, on a connection that
-// closes after it.
-func loginRequest(contentType, body string) string {
-	return fmt.Sprintf("POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: %s\r\nContent-Length: %d\r\n"+
-		"Connection: close\r\n\r\n%s", contentType, len(body), body)
-}
-
-// expectAPIMessage checks that r is application/json with the body
-// {"message": "...", "code": code}, the message not empty, and returns the
-// message.
-func (c *client) expectAPIMessage(r *response, code int) string {
-	c.t.Helper()
-	if ct, _ := r.get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		got, note := fieldLine(r, "Content-Type")
-		c.fail(report{what: "a JSON answer", expected: "Content-Type: application/json", got: got, gotNote: note})
-	}
-	var msg struct {
-		Message *string `json:"message"`
-		Code    *int    `json:"code"`
-	}
-	if json.Unmarshal(r.body, &msg) != nil || msg.Message == nil || *msg.Message == "" || msg.Code == nil || *msg.Code != code {
-		c.fail(report{what: `a JSON object with a message and the code`, expected: fmt.Sprintf(`{"message":"…","code":%d}`, code), got: string(r.body)})
-	}
-	return *msg.Message
 }
 
 // checkLoginAPI: POST /api/login answers in JSON, with 200 for the right

@@ -8,7 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -29,13 +32,43 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	root = filepath.Dir(filepath.Dir(wd))
-	if binDir, err = os.MkdirTemp("", "exercises-"); err != nil {
+	sweepBinDirs()
+	if binDir, err = os.MkdirTemp("", fmt.Sprintf("exercises-%d-", os.Getpid())); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	code := m.Run()
+	if problems := replayCommands(); len(problems) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: printed commands that do not end by themselves:\n%s\n", strings.Join(problems, "\n"))
+		code = 1
+	}
 	os.RemoveAll(binDir)
 	os.Exit(code)
+}
+
+// sweepBinDirs removes the folders of programs that runs killed before
+// they could clean up left behind: exercises-PID-* of a PID that is gone.
+func sweepBinDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "exercises-*-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.Split(filepath.Base(d), "-")[1])
+		if err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(d)
+	}
+}
+
+// processAlive reports whether a process with this PID runs.
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid) // on Unix, always found
+	if err != nil {
+		return false
+	}
+	if runtime.GOOS == "windows" {
+		return true // found, so it runs
+	}
+	return p.Signal(syscall.Signal(0)) == nil
 }
 
 // exerciseChecks holds the check of every exercise that has one, by number.
@@ -112,8 +145,8 @@ func runExercises(t *testing.T, chapter string) {
 				if t.Failed() {
 					t.Logf("Exercise %s, %s, checked in %s.\n"+
 						"The hint and the solution are in docs/%s.md, under Exercises; the reference patch is\n"+
-						"docs/exercises/solutions/%s, which `git apply` applies at the repository root.",
-						ex.Number, ex.Title, tg.name, ex.Part, patchName(ex))
+						"%s, which %s",
+						ex.Number, ex.Title, tg.name, ex.Part, ex.SolutionPatch(), applyAdvice(ex, tg))
 				}
 			})
 			exerciseChecks[ex.Number](t, tg)
@@ -121,10 +154,18 @@ func runExercises(t *testing.T, chapter string) {
 	}
 }
 
-// patchName is the file of an exercise's reference solution: part1-2.patch for 1.2.
-func patchName(ex Exercise) string {
-	chapter, n, _ := strings.Cut(ex.Number, ".")
-	return fmt.Sprintf("part%s-%s.patch", chapter, n)
+// applyAdvice says how to apply the exercise's reference patch to the
+// folder checked: the shipped part, or a copy that PART names.
+func applyAdvice(ex Exercise, tg target) string {
+	if tg.name == ex.Part {
+		return "`git apply " + ex.SolutionPatch() + "` applies at the repository root."
+	}
+	// The patch's paths start with a/PART/: -p2 drops "a/PART", and
+	// --directory puts the copy's name in its place.
+	if filepath.IsAbs(tg.name) {
+		return fmt.Sprintf("applies to your copy from the repository root with\n\tgit apply -p2 --unsafe-paths --directory=%s %s", tg.name, ex.SolutionPatch())
+	}
+	return fmt.Sprintf("applies to your copy from the repository root with\n\tgit apply -p2 --directory=%s %s", tg.name, ex.SolutionPatch())
 }
 
 func TestLadder1to2(t *testing.T) { runLadder(t, "1to2") }
@@ -140,8 +181,21 @@ func runLadder(t *testing.T, name string) {
 	tg := targetFolder(t, l.Folder, fmt.Sprintf("Start the ladder with a copy of %s:\n\n"+
 		"\tcp -r %s %s\n\n(in PowerShell: Copy-Item -Recurse %s %s), or name your folder with PART=folder.",
 		l.From, l.From, l.Folder, l.From, l.Folder))
+	// A folder that does not build is not on checkpoint 1: say so, and
+	// where the learner was the last time it built.
+	if b := buildOnce(tg, false); b.err != nil {
+		place := ""
+		if i, ok := loadPlace(l, tg); ok && i == len(l.Checkpoints) {
+			place = fmt.Sprintf("\nThe last time it built, %s passed every checkpoint of the ladder %s → %s.\n", tg.name, l.From, l.To)
+		} else if ok {
+			place = fmt.Sprintf("\nYour place is kept: the last time it built, %s was on checkpoint %d of %d of the ladder %s → %s:\n    %s\n",
+				tg.name, i+1, len(l.Checkpoints), l.From, l.To, l.Checkpoints[i].Title)
+		}
+		t.Fatalf("%s does not build, so no checkpoint can be checked; fix what the compiler says:\n%v\n%s", tg.name, b.err, place)
+	}
 	ran := 0 // checkpoints that -run selected
 	for i, cp := range l.Checkpoints {
+		before := ran
 		ok := t.Run(checkpointID(i, cp), func(t *testing.T) {
 			ran++
 			if *all {
@@ -150,14 +204,75 @@ func runLadder(t *testing.T, name string) {
 			checkpointChecks[l.Name+"/"+cp.Name](t, tg)
 		})
 		if !ok && !*all {
+			savePlace(l, tg, i)
 			t.Log(nextStep(l, i, tg))
 			return
 		}
+		if ok && !*all && ran > before {
+			// A learner waiting for the slow checkpoints sees each one pass.
+			progressLine(t, fmt.Sprintf("ok   %s: checkpoint %d of %d: %s", tg.name, i+1, len(l.Checkpoints), cp.Title))
+		}
 	}
 	if ran == len(l.Checkpoints) && !*all {
-		t.Logf("%s passes every checkpoint of the ladder %s → %s. Compare it with the reference:\n\n\tgit diff --no-index %s %s",
+		savePlace(l, tg, len(l.Checkpoints))
+		msg := fmt.Sprintf("%s passes every checkpoint of the ladder %s → %s: the ladder is green. Compare it with the reference:\n\n\tgit diff --no-index %s %s",
 			tg.name, l.From, l.To, tg.name, l.To)
+		progressLine(t, msg)
 	}
+}
+
+// progressLine shows a line as the ladder climbs. go test shows nothing of a
+// passing test without -v, not even what it printed, so without -v the line
+// goes straight to the terminal, where there is one.
+func progressLine(t *testing.T, line string) {
+	if testing.Verbose() {
+		t.Log(line)
+		return
+	}
+	tty, err := os.OpenFile(terminal(), os.O_WRONLY, 0)
+	if err != nil {
+		return // no terminal (CI): the summary line says it all
+	}
+	defer tty.Close()
+	fmt.Fprintln(tty, line)
+}
+
+func terminal() string {
+	if runtime.GOOS == "windows" {
+		return "CONOUT$"
+	}
+	return "/dev/tty"
+}
+
+// placeFile is where a ladder remembers the checkpoint a folder is on, so
+// that a folder that stops building keeps its place: in the user's cache
+// folder, outside the repository.
+func placeFile(l Ladder, tg target) (string, bool) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", false
+	}
+	name := strings.NewReplacer("/", "_", "\\", "_", ":", "_").Replace(tg.dir)
+	return filepath.Join(dir, "http-from-tcp-exercises", "ladder"+l.Name+"-"+name), true
+}
+
+func savePlace(l Ladder, tg target, i int) {
+	if f, ok := placeFile(l, tg); ok && os.MkdirAll(filepath.Dir(f), 0o755) == nil {
+		os.WriteFile(f, []byte(strconv.Itoa(i)), 0o644)
+	}
+}
+
+func loadPlace(l Ladder, tg target) (int, bool) {
+	f, ok := placeFile(l, tg)
+	if !ok {
+		return 0, false
+	}
+	data, err := os.ReadFile(f)
+	if err != nil {
+		return 0, false
+	}
+	i, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	return i, err == nil && i >= 0 && i <= len(l.Checkpoints)
 }
 
 // checkpointID is a checkpoint's subtest name: "4-content-length".
@@ -217,6 +332,24 @@ func TestTables(t *testing.T) {
 	for n := range exerciseChecks {
 		if !seen[n] {
 			t.Errorf("exerciseChecks has %s, which Exercises does not list", n)
+		}
+	}
+	// Each exercise has its section in its chapter, in both languages, and
+	// one with a check links its reference solution.
+	for _, ex := range Exercises {
+		for _, chapter := range []string{"docs/" + ex.Part + ".md", "docs/zh/" + ex.Part + ".md"} {
+			text, err := os.ReadFile(filepath.Join(root, chapter))
+			if err != nil {
+				t.Errorf("exercise %s: %v", ex.Number, err)
+				continue
+			}
+			if !regexp.MustCompile(`(?m)^### ` + regexp.QuoteMeta(ex.Number) + ` `).Match(text) {
+				t.Errorf("exercise %s: %s has no section \"### %s …\"", ex.Number, chapter, ex.Number)
+			}
+			patch := strings.TrimPrefix(ex.SolutionPatch(), "docs/exercises/")
+			if !ex.Open && !strings.Contains(string(text), patch) {
+				t.Errorf("exercise %s: %s does not link its solution %s", ex.Number, chapter, patch)
+			}
 		}
 	}
 	seen = map[string]bool{}

@@ -3,20 +3,11 @@
 package exercises
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 )
-
-// hello is what parts 1 to 3 answer, byte for byte.
-const hello = "HTTP/1.1 200 OK\r\n" +
-	"Content-Type: text/plain; charset=utf-8\r\n" +
-	"Content-Length: 13\r\n" +
-	"Connection: close\r\n" +
-	"\r\n" +
-	"Hello, World!"
 
 // check404 is exercise 1.1: 404 Not Found for every path but /, with a short
 // body and a Content-Length that counts it; / as before, a query included.
@@ -172,26 +163,4 @@ func httpDo(t *testing.T, p *program, method, path string) (*http.Response, []by
 			curlCommand(method, path), p.runLine(), body, err)
 	}
 	return resp, body
-}
-
-// httpFail ends a check on a response that net/http read.
-func httpFail(t *testing.T, p *program, method, path, expected string, resp *http.Response, body []byte) {
-	t.Helper()
-	var head strings.Builder
-	resp.Header.Write(&head)
-	t.Fatalf("expected %s\n  sent:      %s\n             (with your server running: %s)\n"+
-		"  got:       %s, Content-Length %d\n%s             and a body of %d bytes: %s",
-		expected, curlCommand(method, path), p.runLine(), resp.Status, resp.ContentLength,
-		showBytes([]byte(head.String()), "             "), len(body), quoteShort(string(body), 0))
-}
-
-// curlCommand is the curl line that sends the request net/http sent.
-func curlCommand(method, path string) string {
-	switch method {
-	case "GET":
-		return fmt.Sprintf("curl -v http://localhost:8888%s", path)
-	case "HEAD":
-		return fmt.Sprintf("curl -I http://localhost:8888%s", path)
-	}
-	return fmt.Sprintf("curl -v -X %s http://localhost:8888%s", method, path)
 }

@@ -9,11 +9,17 @@
 // makes (mypart2, ... mypart5), if that copy exists. It runs the checks with
 // go test, so it takes as long as the slowest of them, about 15 s.
 //
-// With -list, it prints the ladders and the exercises that have checks, one
-// a line, for .ci/prove-exercises:
+// An exercise whose check fails while its part's folder is exactly as
+// committed shows as "not started"; once the folder changes, as FAIL.
+//
+// With -list, it prints the ladders, their checkpoints and the exercises that
+// have checks, one a line, for .ci/prove-exercises: the names of the tests,
+// patches and folders, so that the naming rules live in exercises.go only.
+// A checkpoint line ends with its title.
 //
 //	ladder 3to4 part3-threaded part4-httpserver 10
-//	exercise 1.1 part1-hello
+//	checkpoint 3to4 4 TestLadder3to4/4-content-length part3-threaded part4-httpserver docs/exercises/mistakes/3to4/4-content-length a body framed by ...
+//	exercise 1.1 part1-hello TestPart1/1.1 docs/exercises/solutions/part1-1.patch docs/exercises/mistakes/1.1
 package main
 
 import (
@@ -38,10 +44,13 @@ func main() {
 	if *list {
 		for _, l := range exercises.Ladders {
 			fmt.Printf("ladder %s %s %s %d\n", l.Name, l.From, l.To, len(l.Checkpoints))
+			for i, cp := range l.Checkpoints {
+				fmt.Printf("checkpoint %s %d %s %s %s %s %s\n", l.Name, i+1, l.CheckpointTest(i), l.From, l.To, l.MistakesDir(i), cp.Title)
+			}
 		}
 		for _, ex := range exercises.Exercises {
 			if !ex.Open {
-				fmt.Printf("exercise %s %s\n", ex.Number, ex.Part)
+				fmt.Printf("exercise %s %s %s %s %s\n", ex.Number, ex.Part, ex.TestName(), ex.SolutionPatch(), ex.MistakesDir())
 			}
 		}
 		return
@@ -57,8 +66,7 @@ func main() {
 	// have been started.
 	var tests []string
 	for _, ex := range exercises.Exercises {
-		chapter, _, _ := strings.Cut(ex.Number, ".")
-		if test := "TestPart" + chapter; !slices.Contains(tests, test) {
+		if test := "TestPart" + ex.Chapter(); !slices.Contains(tests, test) {
 			tests = append(tests, test)
 		}
 	}
@@ -85,18 +93,21 @@ func main() {
 			part = ex.Part
 			fmt.Printf("  %s\n", part)
 		}
-		chapter, _, _ := strings.Cut(ex.Number, ".")
 		status := "open"
 		if !ex.Open {
-			status = statusOf(results, "TestPart"+chapter+"/"+ex.Number)
+			status = statusOf(results, ex.TestName())
 			total++
-			if status == "PASS" {
+			switch {
+			case status == "PASS":
 				passed++
+			case status == "FAIL" && untouched(root, ex.Part):
+				status = "not started"
 			}
 		}
-		fmt.Printf("    %-4s  %s  %s\n", status, ex.Number, ex.Title)
+		fmt.Printf("    %-11s  %s  %s\n", status, ex.Number, ex.Title)
 	}
-	fmt.Printf("  %d of %d pass (\"open\" ones have nothing to check: the chapter says what you should see).\n", passed, total)
+	fmt.Printf("  %d of %d pass (\"open\" ones have nothing to check: the chapter says what you should see;\n"+
+		"  \"not started\" ones fail in a folder that is exactly as committed).\n", passed, total)
 
 	fmt.Println("\nLadders:")
 	for _, l := range exercises.Ladders {
@@ -107,7 +118,7 @@ func main() {
 		fmt.Printf("  %s → %s, in %s:\n", l.From, l.To, l.Folder)
 		passed := 0
 		for i, cp := range l.Checkpoints {
-			status := statusOf(results, fmt.Sprintf("TestLadder%s/%d-%s", l.Name, i+1, cp.Name))
+			status := statusOf(results, l.CheckpointTest(i))
 			if status == "PASS" {
 				passed++
 			}
@@ -127,6 +138,15 @@ func statusOf(results map[string]string, test string) string {
 		return s
 	}
 	return "?"
+}
+
+// untouched reports whether the folder is exactly as committed: git status
+// shows no change in it, and no new file. Without git, nothing is untouched.
+func untouched(root, folder string) bool {
+	cmd := exec.Command("git", "status", "--porcelain", "--", folder)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	return err == nil && len(bytes.TrimSpace(out)) == 0
 }
 
 // repositoryRoot is the folder of the go.mod above the working directory.
