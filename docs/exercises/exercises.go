@@ -87,7 +87,7 @@ var Ladders = []Ladder{
 			},
 			{
 				Name:  "one-at-a-time",
-				Title: "still one client at a time",
+				Title: "still one client at a time: a client held inside Handle by -delay keeps the next one waiting",
 				Todo: "Serve still calls the handler from the accept loop, so while one client is inside Handle " +
 					"the next one waits, connected, and is answered once the first is done: never turned away. " +
 					"If this fails, you went on to part 3 early: take the go statement out again.",
