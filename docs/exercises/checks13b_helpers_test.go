@@ -11,6 +11,11 @@ import (
 	"strings"
 )
 
+// echoRequest is the head of a POST /echo with fields, as curl sends it.
+func echoRequest(fields ...string) string {
+	return "POST /echo HTTP/1.1\r\nHost: localhost\r\n" + lines(fields) + "\r\n"
+}
+
 // A byteSpan is a range of bytes, both ends counted: first to last.
 type byteSpan struct{ first, last int }
 

@@ -26,7 +26,7 @@ var Exercises = []Exercise{
 	{Number: "3.3", Part: "part3-threaded", Title: "shutdown closes what is still open after -shutdown-timeout"},
 
 	{Number: "4.1", Part: "part4-httpserver", Title: "OPTIONS / answers with the methods / allows"},
-	{Number: "4.2", Part: "part4-httpserver", Title: "POST /echo answers with the request body, or with its error's status"},
+	{Number: "4.2", Part: "part4-httpserver", Title: "a -max-body limit: 413, before the body is read, for both framings"},
 	{Number: "4.3", Part: "part4-httpserver", Title: "a -max-requests limit on the requests of one connection"},
 	{Number: "4.4", Part: "part4-httpserver", Title: "GET /stream: a body of unknown length goes out in chunks"},
 	{Number: "4.5", Part: "part4-httpserver", Title: "cache the Date field, and measure what it saves", Open: true},
