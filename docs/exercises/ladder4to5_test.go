@@ -142,12 +142,19 @@ func checkTraversal(t *testing.T, tg target) {
 	s.file("root/inside.txt", "inside\n")
 	s.file("root/sub/page.txt", "a page\n")
 	s.file("root/.env", secret+" in a dotfile\n")
+	s.file("root/sub/.git/config", secret+" in a dot-folder\n")
+	s.file("root/%2e.txt", "a name with a percent sign\n") // decoded once, /%252e.txt names it
 	links := s.link("root/link-out", "../secret.txt") && s.link("root/link-dir", "..")
 	p := s.start("root", tg)
 	checkRows(t, p, []row{
 		{"GET /inside.txt", []any{get("/inside.txt")}, "HTTP/1.1 200 "},
 		{"GET /sub/page.txt", []any{get("/sub/page.txt")}, "HTTP/1.1 200 "},
-	}, nil)
+		{"GET /%252e.txt, decoded once", []any{get("/%252e.txt")}, "HTTP/1.1 200 "},
+	}, func(t *testing.T, c *client, r row, resp *response) {
+		if r.name == "GET /%252e.txt, decoded once" {
+			c.expectBody(resp, "a name with a percent sign\n")
+		}
+	})
 	targets := []string{
 		"/../secret.txt",
 		"/sub/../../secret.txt",
@@ -159,6 +166,7 @@ func checkTraversal(t *testing.T, tg target) {
 		"/..%5csecret.txt",
 		"/inside.txt%00.png",
 		"/.env",
+		"/sub/.git/config",
 		filepath.ToSlash(filepath.Join(s.dir, "secret.txt")), // the secret's absolute path
 	}
 	if links {
