@@ -157,6 +157,7 @@ func checkHeaderFields(t *testing.T, tg target) {
 		{"lower-case host", []any{"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"no space after the colon, one after the value", []any{"GET / HTTP/1.1\r\nHost:localhost \r\n\r\n"}, "HTTP/1.1 200 "},
 		{"curl's fields", []any{get("/", "User-Agent: curl/8.5.0", "Accept: */*")}, "HTTP/1.1 200 "},
+		{"a colon in the value", []any{"GET / HTTP/1.1\r\nHost: localhost:8888\r\nReferer: http://localhost:8888/\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"HTTP/1.0 without Host", []any{"GET / HTTP/1.0\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"HTTP/1.1 without Host", []any{"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"}, "HTTP/1.1 400 "},
 		{"two Host fields", []any{"GET / HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n"}, "HTTP/1.1 400 "},
@@ -215,6 +216,7 @@ func checkContentLength(t *testing.T, tg target) {
 		{"POST / with a body", []any{post("/", "Content-Length: 5"), "hello"}, "HTTP/1.1 405 "},
 		{"POST /nope with a body", []any{post("/nope", "Content-Length: 5"), "hello"}, "HTTP/1.1 404 "},
 		{"one value repeated", []any{post("/echo", "Content-Length: 5, 5", "Connection: close"), "hello"}, "HTTP/1.1 200 "},
+		{"a value between spaces and tabs", []any{post("/echo", "Content-Length: \t 5 \t", "Connection: close"), "hello"}, "HTTP/1.1 200 "},
 		{"not a number", []any{post("/echo", "Content-Length: five"), "hello"}, "HTTP/1.1 400 "},
 		{"negative", []any{post("/echo", "Content-Length: -5"), "hello"}, "HTTP/1.1 400 "},
 		{"a plus sign", []any{post("/echo", "Content-Length: +5"), "hello"}, "HTTP/1.1 400 "},
@@ -267,7 +269,8 @@ func checkKeepAlive(t *testing.T, tg target) {
 	t.Run("HTTP/1.0", func(t *testing.T) {
 		c := p.dial(t)
 		c.send("GET / HTTP/1.0\r\n\r\n")
-		c.expectStatus("GET", "HTTP/1.1 200 ")
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectField(r, "Connection", "close") // the last response before the close says so
 		c.expectClosed()
 	})
 	t.Run("HTTP/1.0 with Connection: keep-alive", func(t *testing.T) {
@@ -277,7 +280,8 @@ func checkKeepAlive(t *testing.T, tg target) {
 		c.expectField(r, "Connection", "keep-alive")
 		c.pause()
 		c.send("GET /nope HTTP/1.0\r\n\r\n")
-		c.expectStatus("GET", "HTTP/1.1 404 ")
+		r = c.expectStatus("GET", "HTTP/1.1 404 ")
+		c.expectField(r, "Connection", "close")
 		c.expectClosed()
 	})
 	t.Run("net/http reuses the connection", func(t *testing.T) {

@@ -345,6 +345,12 @@ func checkBuiltInSite(t *testing.T, tg target) {
 		switch r.name {
 		case "GET /":
 			c.expectMediaType(resp, "text/html")
+			// Embedded files have no modification time: the binary's stands in.
+			if lm, err := http.ParseTime(func() string { v, _ := resp.get("Last-Modified"); return v }()); err != nil || time.Since(lm) > 24*time.Hour || time.Until(lm) > time.Minute {
+				got, note := fieldLine(resp, "Last-Modified")
+				c.fail(report{what: "a Last-Modified date for an embedded file: the time the binary was built (the check built it just now)",
+					expected: "Last-Modified: " + time.Now().UTC().Format(http.TimeFormat), got: got, gotNote: note})
+			}
 			if page := string(resp.body); !strings.Contains(page, "<form") || !strings.Contains(page, `type="password"`) {
 				c.fail(report{what: `a login page: a <form> with an <input type="password">`, expected: `<form …><input … type="password" …>`, got: page})
 			}
@@ -400,6 +406,12 @@ func checkAccessLog(t *testing.T, tg target) {
 				c.fail(report{what: fmt.Sprintf("one line on stdout in the Common Log Format, within %v of the answer: "+
 					"client address, -, -, [time], the request line quoted, the status sent, the body's bytes (- for none)", answerTimeout),
 					expected: want, got: got})
+			}
+			for _, l := range p.stdout.all()[from:] {
+				if !commonLog.MatchString(l) {
+					t.Fatalf("expected one log line per request on stdout, and nothing else; after the request %s, it printed:\n%s",
+						quoted, indentText(strings.Join(p.stdout.all()[from:], ""), 10))
+				}
 			}
 			if n := count(p.stdout.all()[from:], quoted); n > 1 {
 				t.Fatalf("expected one log line for the request %s, got %d:\n%s", quoted, n, indentText(strings.Join(p.stdout.all()[from:], ""), 10))

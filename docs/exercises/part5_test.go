@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -202,6 +203,13 @@ func checkETag(t *testing.T, tg target) {
 // uses, the session may rightly expire; the check then starts again, and
 // gives up after three such attempts.
 func checkSlidingSession(t *testing.T, tg target) {
+	t.Run("-h", func(t *testing.T) {
+		out, _ := exec.Command(binary(t, tg, false), "-h").CombinedOutput()
+		if !regexp.MustCompile(`(?m)^\s*-session-ttl\b`).Match(out) || !strings.Contains(string(out), "1h0m0s") {
+			t.Fatalf("expected the usage that -h prints to name -session-ttl and its default, 1h0m0s\n"+
+				"  sent:      go run ./%s -h\n  got:\n%s", tg.name, indentText(string(out), 30))
+		}
+	})
 	const ttl = time.Second
 	p := start(t, tg, "-session-ttl", ttl.String())
 	for attempt := 1; !slide(t, p, ttl); attempt++ {
