@@ -236,9 +236,11 @@ var Ladders = []Ladder{
 				Title: "nothing outside the root, whatever the path holds",
 				Todo: "Refuse, with 400, a path that decodes to a backslash, a NUL, or an empty, \".\" or \"..\" " +
 					"segment (fs.ValidPath checks most), and one with an encoded slash (%2F). Give dotfiles " +
-					"and dot-folders 404. Decode once only: %252e is the name \"%2e\", not \"..\". os.Root " +
-					"refuses symbolic links that lead out; answer that, and any other error, with 404 (403 " +
-					"for a permission error), saying nothing about what lies outside.",
+					"and dot-folders, at any depth, 404. Decode once only: %252e is the name \"%2e\", served as " +
+					"such, not \"..\". os.Root refuses symbolic links that lead out; answer that, and any other " +
+					"error, with 404 (403 for a permission error), saying nothing about what lies outside. The " +
+					"check takes 400, 403 or 404 for each of these: what it requires is that no byte from " +
+					"outside the root, and no dotfile, comes back.",
 				Section: "From a URL path to a file, safely",
 			},
 			{
