@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"log"
@@ -37,6 +38,8 @@ type conn struct {
 	head    []byte        // the request head being parsed
 	scratch []byte        // the response head being written
 	w       ResponseWriter
+
+	writeFailed bool // a write to the client failed: it is gone, or stopped reading
 }
 
 func newConn(srv *TCPServer, rwc net.Conn) *conn {
@@ -63,7 +66,9 @@ func (c *conn) Read(p []byte) (int, error) {
 // however slowly; one that stops reading for WriteTimeout is dropped.
 func (c *conn) Write(p []byte) (int, error) {
 	c.rwc.SetWriteDeadline(time.Now().Add(c.srv.WriteTimeout))
-	return c.rwc.Write(p)
+	n, err := c.rwc.Write(p)
+	c.writeFailed = c.writeFailed || err != nil
+	return n, err
 }
 
 // serve answers requests on c, one after another, until the connection must
@@ -73,8 +78,8 @@ func (c *conn) Write(p []byte) (int, error) {
 func (c *conn) serve() {
 	defer c.bw.Flush() // the responses still buffered, however the loop ends
 	for {
-		// Nothing more has arrived: wait, idle, for the next request.
-		if c.br.Buffered() == 0 && !c.awaitRequest() {
+		// No request has arrived yet: wait, idle, for the next one.
+		if !c.requestArrived() && !c.awaitRequest() {
 			return
 		}
 		if !c.srv.setBusy(c) {
@@ -109,17 +114,34 @@ func (c *conn) serve() {
 	}
 }
 
+// requestArrived reports whether c.br holds the start of a request: a byte
+// other than the CR and LF of the empty lines that RFC 9112 §2.2 lets a
+// client send between requests (old ones send CRLF after a POST body).
+// Those alone leave the connection idle, not busy with a request.
+func (c *conn) requestArrived() bool {
+	b, _ := c.br.Peek(c.br.Buffered())
+	return len(bytes.TrimLeft(b, "\r\n")) > 0
+}
+
 // awaitRequest sends the responses still buffered and waits, idle, for the
-// first byte of the next request. It reports false if the connection is to
-// close: the client closed it or stayed idle too long, or the server closed
-// it, to shut down or to make room for a new one.
+// first byte of the next request, past any empty lines; readRequest skips
+// those, and refuses more than maxEmptyLines. It reports false if the
+// connection is to close: the client closed it or stayed idle too long, or
+// the server closed it, to shut down or to make room for a new one.
 func (c *conn) awaitRequest() bool {
 	if c.bw.Flush() != nil || !c.srv.setIdle(c) {
 		return false
 	}
 	c.rwc.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
-	_, err := c.br.Peek(1)
-	return err == nil
+	for n := 1; ; n++ {
+		b, err := c.br.Peek(n)
+		if err != nil {
+			return false
+		}
+		if b[n-1] != '\r' && b[n-1] != '\n' || n > 2*maxEmptyLines {
+			return true
+		}
+	}
 }
 
 // mustClose reports whether the connection closes after the response to
@@ -178,9 +200,20 @@ func (c *conn) refuse(req *Request, err error) {
 	c.lingeringClose()
 }
 
+// errContinueTooLate is what a handler reads from a body it asked for only
+// after its response's head went out: too late for "100 Continue".
+var errContinueTooLate = errors.New("the request body was not read before the response: 100 Continue can no longer be sent")
+
 // sendContinue writes the interim response a client that sent
 // "Expect: 100-continue" waits for before it sends the body (RFC 9110 §10.1.1).
+// An interim response after the final one would be read as the start of the
+// next response; the response already says "Connection: close" (mustClose),
+// and the client need not send the body at all.
 func (c *conn) sendContinue() error {
+	if c.w.wroteHead {
+		c.w.misuse("%v", errContinueTooLate)
+		return errContinueTooLate
+	}
 	if _, err := c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
 		return err
 	}

@@ -1,5 +1,7 @@
 package main
 
+import "strings"
+
 // A Field is one header field line: "Name: Value".
 type Field struct {
 	Name, Value string
@@ -53,6 +55,25 @@ func (h *Header) Del(name string) {
 		}
 	}
 	*h = kept
+}
+
+// hasToken reports whether the fields named name, comma-separated lists
+// such as "Connection: foo, close" (RFC 9110 §5.6.1), hold token, in any
+// case.
+func (h Header) hasToken(name, token string) bool {
+	for _, f := range h {
+		if !equalFold(f.Name, name) {
+			continue
+		}
+		for list := f.Value; list != ""; {
+			var elem string
+			elem, list, _ = strings.Cut(list, ",")
+			if equalFold(strings.Trim(elem, " \t"), token) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // equalFold reports whether a and b are equal, ignoring the case of ASCII

@@ -29,7 +29,7 @@ const (
 //
 //	POST /api/login   {"username": "...", "password": "..."}  → a session cookie
 //	GET  /api/me      with the cookie                         → {"user": "..."}
-//	POST /api/logout  with the cookie                         → the session ends
+//	POST /api/logout  with the cookie, from this site's page   → the session ends
 //
 // Every answer but /api/me's success is {"message": "...", "code": N}, code 0
 // for success and -1 for an error.
@@ -163,9 +163,35 @@ func (a *LoginAPI) logout(w *ResponseWriter, r *Request) {
 	if !allowMethods(w, r, "POST") {
 		return
 	}
+	// An empty POST needs no JSON, so any site could send one from a form
+	// (cross-site request forgery) and log the user out: refuse what a
+	// browser says comes from another site.
+	if crossSite(r) {
+		writeJSON(w, 403, apiMessage{"A page of another site cannot log you out.", -1})
+		return
+	}
 	a.sessions.Delete(cookieValue(r, sessionCookie))
 	w.Header().Add("Set-Cookie", sessionCookie+"=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
 	writeJSON(w, 200, apiMessage{"logged out", 0})
+}
+
+// crossSite reports whether a browser sent r from a page of another site.
+// Browsers say where a request comes from: Sec-Fetch-Site (Fetch Metadata,
+// every current browser) is "same-origin" for this site's own page and
+// "none" for the user's own typing; older ones send Origin, to compare with
+// Host. A request with neither comes from no browser (curl, a script): it
+// carries no victim's cookie, so it needs no check. net/http's
+// CrossOriginProtection (Go 1.25) decides the same way.
+func crossSite(r *Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "":
+		origin := r.Header.Get("Origin") // "http://localhost:8888", or "null"
+		_, host, ok := strings.Cut(origin, "://")
+		return origin != "" && (!ok || !equalFold(host, r.Host))
+	}
+	return true // "cross-site", "same-site" (another host of the same site)
 }
 
 // allowMethods answers 405 with Allow unless r's method is one of methods.

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +57,8 @@ func call(t *testing.T, addr, method, path, contentType, body string, fields ...
 	return resp.StatusCode, resp.Header.Get("Allow"), string(got)
 }
 
+const crossSiteLogout = `{"message":"A page of another site cannot log you out.","code":-1}`
+
 func TestLoginAPI(t *testing.T) {
 	addr, _ := startApp(t)
 	const json = "application/json"
@@ -91,6 +96,12 @@ func TestLoginAPI(t *testing.T) {
 		{"POST me", "POST", "/api/me", json, "{}", nil, 405, "GET, HEAD", `{"message":"/api/me allows GET, HEAD only.","code":-1}`},
 		{"logout without a session", "POST", "/api/logout", "", "", nil, 200, "", `{"message":"logged out","code":0}`},
 		{"GET logout", "GET", "/api/logout", "", "", nil, 405, "POST", `{"message":"/api/logout allows POST only.","code":-1}`},
+		{"logout from this site's page", "POST", "/api/logout", "", "", []string{"Sec-Fetch-Site: same-origin", "Origin: http://" + addr}, 200, "", `{"message":"logged out","code":0}`},
+		{"logout from this site, an older browser", "POST", "/api/logout", "", "", []string{"Origin: http://" + addr}, 200, "", `{"message":"logged out","code":0}`},
+		{"logout from another site's form", "POST", "/api/logout", "application/x-www-form-urlencoded", "", []string{"Sec-Fetch-Site: cross-site", "Origin: https://evil.example"}, 403, "", crossSiteLogout},
+		{"logout from another site, an older browser", "POST", "/api/logout", "application/x-www-form-urlencoded", "", []string{"Origin: https://evil.example"}, 403, "", crossSiteLogout},
+		{"logout from another host of the same site", "POST", "/api/logout", "", "", []string{"Sec-Fetch-Site: same-site"}, 403, "", crossSiteLogout},
+		{"logout from an opaque origin", "POST", "/api/logout", "", "", []string{"Origin: null"}, 403, "", crossSiteLogout},
 		{"unknown endpoint", "GET", "/api/users", "", "", nil, 404, "", `{"message":"There is no API endpoint /api/users.","code":-1}`},
 	}
 	for _, tt := range tests {
@@ -360,5 +371,65 @@ func TestAccessLogRefusal(t *testing.T) {
 	line := strings.TrimPrefix(log.String(), before)
 	if want := fmt.Sprintf(`] "-" 503 %d`+"\n", len(busyBody)); !commonLogLine.MatchString(line) || !strings.HasSuffix(line, want) {
 		t.Errorf("access log after a refusal = %q, want a line ending %q", line, want)
+	}
+}
+
+// lineWriter passes each Write to a channel: the test waits for a log line
+// instead of guessing when it is written.
+type lineWriter chan string
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	w <- string(p)
+	return len(p), nil
+}
+
+// TestAccessLogGaps: a response cut short still gets its access log line,
+// with the status its head said: a handler that panics after its head went
+// out, and a response the client went away from.
+func TestAccessLogGaps(t *testing.T) {
+	var logged syncBuffer
+	log.SetOutput(&logged) // the panic's stack
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	lines := make(lineWriter, 4)
+	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
+		switch r.Path {
+		case "/panic-after-head":
+			w.Header().Set("Content-Length", "10")
+			io.WriteString(w, "12345")
+			panic("boom")
+		case "/client-gone":
+			if _, err := io.ReadAll(r.Body); err == nil {
+				panic("the client sent its body, and was to reset the connection instead")
+			}
+			w.Write(make([]byte, 64<<10)) // more than the write buffer: the write fails
+		}
+	}), func(s *TCPServer) { s.AccessLog = lines })
+
+	t.Run("panic after the head", func(t *testing.T) {
+		got := exchange(t, addr, "GET /panic-after-head HTTP/1.1\r\nHost: h\r\n\r\n")
+		if !strings.HasSuffix(got, "\r\n\r\n12345") {
+			t.Errorf("response = %q, want a head and 5 bytes of body", got)
+		}
+		checkLogLine(t, lines, `"GET /panic-after-head HTTP/1.1" 200 5`)
+	})
+	t.Run("client gone", func(t *testing.T) {
+		conn := dial(t, addr).(*net.TCPConn)
+		io.WriteString(conn, "POST /client-gone HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\n")
+		conn.SetLinger(0) // Close sends RST: the handler's read of the body fails, and so does its write
+		conn.Close()
+		checkLogLine(t, lines, `"POST /client-gone HTTP/1.1" 200 65536`)
+	})
+}
+
+// checkLogLine waits for the next access log line and checks its end.
+func checkLogLine(t *testing.T, lines lineWriter, want string) {
+	t.Helper()
+	select {
+	case line := <-lines:
+		if !commonLogLine.MatchString(line) || !strings.HasSuffix(line, "] "+want+"\n") {
+			t.Errorf("access log line = %q, want one ending %q", line, want)
+		}
+	case <-time.After(waitTimeout):
+		t.Errorf("no access log line after %v, want one ending %q", waitTimeout, want)
 	}
 }

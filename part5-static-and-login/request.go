@@ -14,7 +14,7 @@ import (
 // status named beside it, and the connection is closed. The body's limit is
 // in body.go.
 const (
-	maxRequestLineBytes = 8 << 10  // request line; 414 URI Too Long (RFC 9112 §3)
+	maxRequestLineBytes = 8 << 10  // request line; 414 URI Too Long, or 501 for a method that long (RFC 9112 §3)
 	maxHeaderBytes      = 32 << 10 // header section after the request line; 431 (RFC 6585 §5)
 	maxHeaderFields     = 100      // header field lines; 431
 	maxEmptyLines       = 4        // empty lines skipped before a request line (RFC 9112 §2.2)
@@ -108,7 +108,7 @@ func readHead(br *bufio.Reader, head []byte) (_ []byte, lineEnd int, _ error) {
 		var err error
 		head, err = appendLine(br, head[:0], maxRequestLineBytes)
 		if err == errLineTooLong {
-			return head, 0, &requestError{414, fmt.Sprintf("The request line is longer than %d bytes.", maxRequestLineBytes)}
+			return head, 0, requestLineTooLong(head)
 		}
 		if err != nil {
 			return head, 0, err
@@ -147,6 +147,21 @@ func readHead(br *bufio.Reader, head []byte) (_ []byte, lineEnd int, _ error) {
 			return head, lineEnd, &requestError{431, fmt.Sprintf("The request has more than %d header fields.", maxHeaderFields)}
 		}
 	}
+}
+
+// requestLineTooLong names the part of a request line over
+// maxRequestLineBytes, from the start of it that was read: a target too long
+// is 414 URI Too Long (RFC 9110 §15.5.15), but a method is no URI, and one
+// longer than any the server implements gets 501 (RFC 9112 §3).
+func requestLineTooLong(start []byte) error {
+	_, rest, methodEnded := bytes.Cut(start, []byte(" "))
+	switch {
+	case !methodEnded:
+		return &requestError{501, "The method is longer than any this server implements."}
+	case bytes.IndexByte(rest, ' ') < 0:
+		return &requestError{414, fmt.Sprintf("The request line is longer than %d bytes.", maxRequestLineBytes)}
+	}
+	return badRequest(fmt.Sprintf("The request line is longer than %d bytes.", maxRequestLineBytes))
 }
 
 // appendLine reads one line, up to and including its LF, and appends it to
@@ -334,6 +349,11 @@ func (r *Request) interpretFields() error {
 			hosts++
 			if r.Target[0] == '/' || r.Target == "*" { // an absolute-form target's host wins
 				r.Host = f.Value
+				// RFC 9110 §4.2.1: an http URI has a host, so "Host:" with
+				// none ("" or ":8888") names no resource of this server.
+				if f.Value == "" || f.Value[0] == ':' {
+					return badRequest("The Host field names no host.")
+				}
 			}
 			if !isValidHost(f.Value) {
 				return badRequest("The Host field is invalid.")

@@ -196,9 +196,12 @@ func TestReadRequest(t *testing.T) {
 				Header: Header{{"Host", "h"}, {"X-Name", "caf\xc3\xa9\tau lait"}}},
 		},
 		{
-			name: "empty Host is allowed (RFC 9110 §7.2)",
-			raw:  "GET / HTTP/1.1\r\nHost:\r\n\r\n",
-			want: parsed{Method: "GET", Target: "/", Path: "/", Proto: "HTTP/1.1", ProtoMinor: 1, Header: Header{{"Host", ""}}},
+			// An empty Host is for a URI without an authority (RFC 9110
+			// §7.2), which no http URI is: refused (malformedRequests),
+			// but beside an absolute-form target, whose host wins.
+			name: "empty Host beside an absolute-form target (RFC 9112 §3.2.2)",
+			raw:  "GET http://h/ HTTP/1.1\r\nHost:\r\n\r\n",
+			want: parsed{Method: "GET", Target: "http://h/", Path: "/", Proto: "HTTP/1.1", Host: "h", ProtoMinor: 1, Header: Header{{"Host", ""}}},
 		},
 	}
 	for _, rd := range readers {
@@ -251,6 +254,9 @@ var malformedRequests = []struct {
 	{"absolute-form without host", "GET http:///p HTTP/1.1\r\nHost: h\r\n\r\n", 400},
 	{"absolute-form, other scheme", "GET ftp://h/p HTTP/1.1\r\nHost: h\r\n\r\n", 400},
 	{"request line too long", "GET /" + strings.Repeat("a", maxRequestLineBytes) + " HTTP/1.1\r\nHost: h\r\n\r\n", 414},
+	{"method of 1,000 bytes", strings.Repeat("A", 1000) + " / HTTP/1.1\r\nHost: h\r\n\r\n", 501},
+	{"method past the request line limit", strings.Repeat("A", maxRequestLineBytes+1) + " / HTTP/1.1\r\nHost: h\r\n\r\n", 501},
+	{"version past the request line limit", "GET / HTTP/1.1" + strings.Repeat("1", maxRequestLineBytes) + "\r\nHost: h\r\n\r\n", 400},
 	{"too many empty lines first", strings.Repeat("\r\n", maxEmptyLines+1) + "GET / HTTP/1.1\r\nHost: h\r\n\r\n", 400},
 
 	// Line ends and control characters (RFC 9112 §2.2, RFC 9110 §5.5).
@@ -277,6 +283,9 @@ var malformedRequests = []struct {
 	{"two Host fields", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
 	{"two Host fields, same value", "GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n", 400},
 	{"invalid Host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
+	{"empty Host", "GET / HTTP/1.1\r\nHost: \r\n\r\n", 400},
+	{"Host with a port and no host", "GET / HTTP/1.1\r\nHost: :8888\r\n\r\n", 400},
+	{"empty Host in HTTP/1.0", "GET / HTTP/1.0\r\nHost:\r\n\r\n", 400},
 	{"Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
 	{"absolute-form still needs Host in 1.1", "GET http://h/ HTTP/1.1\r\n\r\n", 400},
 

@@ -2,10 +2,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"html"
 	"io"
+	"log"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -35,6 +36,19 @@ var ErrContentLength = errors.New("wrote more than the declared Content-Length")
 // then sent with its exact length. A handler that sets Content-Length before
 // its first Write streams the body instead, and must write exactly that many
 // bytes. For HEAD requests the body is counted and dropped.
+//
+// What each call may do depends on whether the head is out yet:
+//
+//	                 nothing written     body buffered        head sent (streaming)
+//	Header().Set     changes the head    changes the head     too late: ignored
+//	WriteHeader      sets the status     ignored, logged      ignored, logged
+//	Write            settles 200         appends              sends, up to Content-Length
+//	Error            answers status      replaces the answer  logged; the connection closes
+//
+// A handler's mistake never breaks the framing of the connection: like
+// net/http, the server logs it once, naming the request, answers with what
+// it can still vouch for, and closes the connection when a body came out
+// shorter than its Content-Length.
 type ResponseWriter struct {
 	conn   *conn
 	req    *Request
@@ -47,6 +61,7 @@ type ResponseWriter struct {
 	written       int64  // body bytes written, or counted for HEAD
 	buf           []byte // the body, until the handler returns; reused
 	closeAfter    bool   // the connection closes after this response
+	misused       bool   // a handler's mistake was logged for this response
 }
 
 // reset makes w ready for the next response on its connection, keeping the
@@ -56,14 +71,46 @@ func (w *ResponseWriter) reset(req *Request) {
 }
 
 // Header returns the response's header fields for the handler to change.
-// Date, Content-Length and Connection are the server's to write.
+// Date, Content-Length, Connection, Transfer-Encoding and Trailer are the
+// server's to write (see serverField).
 func (w *ResponseWriter) Header() *Header { return &w.header }
 
 // WriteHeader sets the response's status code. Without a call, it is 200.
+// Only the first call before the first Write counts; a later one is logged.
+// So is a 1xx: the server sends its own 100 Continue, and no other interim
+// response. A code that is not three digits panics, as in net/http: it is a
+// bug in the handler, answered with 500 (see conn.handle).
 func (w *ResponseWriter) WriteHeader(status int) {
-	if w.status == 0 && !w.wroteHead {
+	checkStatus(status)
+	switch {
+	case w.status != 0:
+		w.misuse("superfluous WriteHeader(%d): the status is already %d", status, w.status)
+	case status < 200:
+		w.misuse("WriteHeader(%d): a handler cannot send an interim (1xx) response", status)
+	default:
 		w.status = status
 	}
+}
+
+// checkStatus panics unless status has three digits (RFC 9110 §15).
+func checkStatus(status int) {
+	if status < 100 || status > 999 {
+		panic(fmt.Sprintf("invalid status code %d", status))
+	}
+}
+
+// misuse logs a handler's mistake, once per response, with the request it
+// was answering, as net/http logs "superfluous response.WriteHeader call".
+func (w *ResponseWriter) misuse(format string, args ...any) {
+	if w.misused {
+		return
+	}
+	w.misused = true
+	req := "a request"
+	if w.req != nil {
+		req = w.req.Method + " " + w.req.Target + " from " + w.req.RemoteAddr
+	}
+	log.Printf("handler mistake answering %s: %s", req, fmt.Sprintf(format, args...))
 }
 
 // Write adds p to the response body.
@@ -117,7 +164,11 @@ func (w *ResponseWriter) startBody() error {
 	}
 	n, err := strconv.ParseInt(cl, 10, 64)
 	if err != nil || n < 0 {
-		return errors.New("invalid Content-Length " + strconv.Quote(cl))
+		// As net/http does: the field goes, and the body is buffered and
+		// framed by the server, so that no byte of it is lost.
+		w.misuse("invalid Content-Length %q: ignored, the body is buffered", cl)
+		w.header.Del("Content-Length")
+		return nil
 	}
 	w.contentLength = n
 	return w.writeHead(n)
@@ -128,6 +179,7 @@ func (w *ResponseWriter) startBody() error {
 func (w *ResponseWriter) writeStreamed(p []byte) (int, error) {
 	var err error
 	if left := w.contentLength - w.written; int64(len(p)) > left {
+		w.misuse("%v (%d)", ErrContentLength, w.contentLength)
 		p, err = p[:left], ErrContentLength
 	}
 	w.written += int64(len(p))
@@ -173,6 +225,7 @@ func (w *ResponseWriter) ReadFrom(src io.Reader) (int64, error) {
 		total += n
 		w.written += n
 		if err != nil {
+			w.conn.writeFailed = true // most likely the client, gone: not the handler's mistake
 			return total, err
 		}
 	}
@@ -180,12 +233,31 @@ func (w *ResponseWriter) ReadFrom(src io.Reader) (int64, error) {
 }
 
 // Error answers with status and a small HTML page that names it and says
-// message. Fields the handler set, such as Allow, are kept.
+// message, in place of whatever the handler wrote so far: nothing of it has
+// left yet. Fields the handler set, such as Allow, are kept.
+//
+// Once the head is out (a body streamed with Content-Length), the status
+// can no longer change: Error then only logs the mistake and makes the
+// connection close after the response, so that a body cut short is never
+// read as the start of the next response.
 func (w *ResponseWriter) Error(status int, message string) {
+	if w.wroteHead {
+		w.misuse("Error(%d, %q) after the head was sent: the connection will close", status, message)
+		w.closeAfter = true
+		return
+	}
+	checkStatus(status)
+	if status < 200 {
+		w.misuse("Error(%d): a 1xx cannot answer a request; sent as 500", status)
+		status = 500
+	}
 	w.header.Del("Content-Length")
 	w.header.Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	w.buf = appendErrorPage(w.buf[:0], status, message)
+	w.status, w.bodyStarted, w.contentLength = status, true, -1
+	w.buf = w.buf[:0]
+	if bodyAllowed(status) {
+		w.buf = appendErrorPage(w.buf, status, message)
+	}
 	w.written = int64(len(w.buf))
 	if w.req != nil && w.req.Method == "HEAD" {
 		w.buf = w.buf[:0]
@@ -217,6 +289,7 @@ func (w *ResponseWriter) serverOptions() {
 // the connection's buffer. The buffer goes out when the connection next
 // waits for the client, or closes.
 func (w *ResponseWriter) finish() error {
+	defer w.conn.logAccess() // a line for every response, one whose write failed too
 	if w.status == 0 {
 		w.status = 200
 	}
@@ -236,9 +309,11 @@ func (w *ResponseWriter) finish() error {
 	} else if w.written < w.contentLength && w.req.Method != "HEAD" {
 		// The handler promised more bytes than it wrote: the client would
 		// read the next response as the rest of this body. Close instead.
+		if !w.conn.writeFailed { // if it did, the client is to blame, not the handler
+			w.misuse("wrote %d bytes of the %d its Content-Length declared: the connection will close", w.written, w.contentLength)
+		}
 		w.closeAfter = true
 	}
-	w.conn.logAccess()
 	return nil
 }
 
@@ -249,12 +324,8 @@ func (w *ResponseWriter) writeHead(contentLength int64) error {
 	if w.status == 0 {
 		w.status = 200
 	}
-	w.closeAfter = w.closeAfter || w.conn.mustClose(w.req)
-	for _, v := range w.header.Values("Connection") {
-		if equalFold(strings.TrimSpace(v), "close") {
-			w.closeAfter = true
-		}
-	}
+	// The handler may ask to close: "Connection: close", alone or in a list.
+	w.closeAfter = w.closeAfter || w.conn.mustClose(w.req) || w.header.hasToken("Connection", "close")
 
 	b := w.conn.scratch[:0]
 	b = append(b, "HTTP/1.1 "...) // RFC 9110 §6.2: our version, whatever the request's
@@ -266,8 +337,11 @@ func (w *ResponseWriter) writeHead(contentLength int64) error {
 	b = append(b, "\r\n"...)
 	hasType := false
 	for _, f := range w.header {
-		if equalFold(f.Name, "Content-Length") || equalFold(f.Name, "Connection") || equalFold(f.Name, "Date") {
-			continue // the server writes these
+		if serverField(f.Name) {
+			if equalFold(f.Name, "Transfer-Encoding") || equalFold(f.Name, "Trailer") {
+				w.misuse("%s: %s: ignored, the server frames the body", f.Name, f.Value)
+			}
+			continue
 		}
 		hasType = hasType || equalFold(f.Name, "Content-Type")
 		b = appendField(b, f.Name, f.Value)
@@ -290,6 +364,15 @@ func (w *ResponseWriter) writeHead(contentLength int64) error {
 	w.conn.scratch = b
 	_, err := w.conn.bw.Write(b)
 	return err
+}
+
+// serverField reports whether a field named name is the server's to write,
+// whatever the handler set: Date, and the fields that frame the message
+// (RFC 9112 §6). A handler's Transfer-Encoding beside the server's
+// Content-Length would make the response unreadable (RFC 9112 §6.1).
+func serverField(name string) bool {
+	return equalFold(name, "Content-Length") || equalFold(name, "Transfer-Encoding") || equalFold(name, "Trailer") ||
+		equalFold(name, "Connection") || equalFold(name, "Date")
 }
 
 // appendField appends "name: value\r\n", with any CR or LF in the handler's

@@ -56,7 +56,9 @@ type TCPServer struct {
 	AccessLog io.Writer
 
 	// Trace, if not nil, gets every byte that every connection reads and
-	// writes (trace.go): what -trace shows.
+	// writes (trace.go): what -trace shows. Connections write to it at the
+	// same time; the server serialises their writes, so any io.Writer will
+	// do, a bytes.Buffer too, as long as nobody else writes to it meanwhile.
 	Trace io.Writer
 
 	mu       sync.Mutex
@@ -65,6 +67,7 @@ type TCPServer struct {
 	closing  bool                // set by Shutdown
 	refusing chan struct{}       // a slot per connection being refused with 503
 	traced   int                 // connections traced so far, to number them
+	traceOut *lockedWriter       // Trace, one write at a time
 }
 
 // Serve accepts connections on ln and serves each one in a goroutine of its
@@ -77,6 +80,9 @@ func (s *TCPServer) Serve(ln net.Listener) error {
 	s.IdleTimeout = cmp.Or(s.IdleTimeout, defaultIdleTimeout)
 	s.ReadTimeout = cmp.Or(s.ReadTimeout, defaultReadTimeout)
 	s.WriteTimeout = cmp.Or(s.WriteTimeout, defaultWriteTimeout)
+	if s.Trace != nil {
+		s.traceOut = &lockedWriter{w: s.Trace}
+	}
 	if s.closing {
 		ln.Close()
 	}

@@ -65,6 +65,11 @@ func buildTime() time.Time {
 // a dotfile, and anything but a regular file or a folder, such as a FIFO, a
 // socket or a device, 404 as if it were not there (hidden, openFile).
 func (s *StaticFiles) ServeHTTP(w *ResponseWriter, r *Request) {
+	// The browser takes Content-Type as said, and never guesses from the
+	// bytes: a file under -root that holds HTML or script but is named
+	// notes.txt, an upload say, is shown as text, never run as a page of
+	// this origin, beside the login API (WHATWG Fetch, "nosniff").
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if r.Method != "GET" && r.Method != "HEAD" {
 		w.Header().Set("Allow", "GET, HEAD") // RFC 9110 §15.5.6
 		w.Error(405, r.Method+" is not allowed on files.")

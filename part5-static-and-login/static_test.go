@@ -252,6 +252,32 @@ func TestCacheControl(t *testing.T) {
 	}
 }
 
+// TestNoSniff: every static answer, errors and 304 included, tells the
+// browser not to guess a type from the bytes.
+func TestNoSniff(t *testing.T) {
+	addr, _ := startStatic(t)
+	tests := []struct {
+		method, target string
+		fields         []string
+		status         int
+	}{
+		{"GET", "/notes.txt", nil, 200},
+		{"HEAD", "/notes.txt", nil, 200},
+		{"GET", "/notes.txt", []string{"If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT"}, 304},
+		{"GET", "/nope.txt", nil, 404},
+		{"GET", "/sub", nil, 301},
+		{"DELETE", "/notes.txt", nil, 405},
+	}
+	for _, tt := range tests {
+		resp, _ := get(t, addr, tt.method, tt.target, tt.fields...)
+		got := []any{resp.StatusCode, resp.Header.Values("X-Content-Type-Options")}
+		want := []any{tt.status, []string{"nosniff"}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s %s %q: status, X-Content-Type-Options (-want +got):\n%s", tt.method, tt.target, tt.fields, diff)
+		}
+	}
+}
+
 // TestParseHTTPDate checks the three date formats of RFC 9110 §5.6.7 and how
 // a two-digit RFC 850 year is read: within 50 years after now, or else the
 // most recent such year in the past.

@@ -30,7 +30,7 @@ const traceBodyBytes = 256
 type traceConn struct {
 	net.Conn
 	id     string      // "#3 "
-	out    io.Writer   // shared by every connection: each print is one Write
+	out    io.Writer   // shared by every connection: each print is one Write, whole
 	closed sync.Once   // a connection may be closed twice, but is traced closed once
 	reads  traceStream // what the client sent
 	writes traceStream // what the server sent
@@ -40,7 +40,7 @@ type traceConn struct {
 func (s *TCPServer) trace(rwc net.Conn) net.Conn {
 	s.mu.Lock()
 	s.traced++
-	t := &traceConn{Conn: rwc, id: "#" + strconv.Itoa(s.traced) + " ", out: s.Trace,
+	t := &traceConn{Conn: rwc, id: "#" + strconv.Itoa(s.traced) + " ", out: s.traceOut,
 		reads: traceStream{dir: "< "}, writes: traceStream{dir: "> "}}
 	s.mu.Unlock()
 	t.note("connected from " + rwc.RemoteAddr().String())
@@ -82,6 +82,19 @@ func (t *traceConn) Close() error {
 
 func (t *traceConn) note(s string) {
 	t.out.Write([]byte(t.id + "-- " + s + "\n"))
+}
+
+// lockedWriter lets many goroutines write to w, one Write at a time, so
+// that the prints of two connections never mix.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // traceStream follows one direction of a connection, to tell heads from
