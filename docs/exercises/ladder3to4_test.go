@@ -70,12 +70,12 @@ func lines(fields []string) string {
 func checkRequestLine(t *testing.T, tg target) {
 	p := start(t, tg)
 	rows := []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
-		{"GET /?x=1", []any{get("/?x=1")}, "HTTP/1.1 200 "},
-		{"GET /nope", []any{get("/nope")}, "HTTP/1.1 404 "},
-		{"GET /index.html?x=1", []any{get("/index.html?x=1")}, "HTTP/1.1 404 "},
-		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 "},
-		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /?x=1", []any{get("/?x=1", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /nope", []any{get("/nope", "Connection: close")}, "HTTP/1.1 404 "},
+		{"GET /index.html?x=1", []any{get("/index.html?x=1", "Connection: close")}, "HTTP/1.1 404 "},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		if resp.code == 405 {
@@ -112,9 +112,9 @@ func hasTokens(list string, want ...string) bool {
 func checkResponseHead(t *testing.T, tg target) {
 	p := start(t, tg)
 	rows := []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 OK"},
-		{"GET /nope", []any{get("/nope")}, "HTTP/1.1 404 Not Found"},
-		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 Method Not Allowed"},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 OK"},
+		{"GET /nope", []any{get("/nope", "Connection: close")}, "HTTP/1.1 404 Not Found"},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 Method Not Allowed"},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		now := time.Now().UTC()
@@ -154,10 +154,10 @@ func checkResponseHead(t *testing.T, tg target) {
 func checkHeaderFields(t *testing.T, tg target) {
 	p := start(t, tg)
 	rows := []row{
-		{"lower-case host", []any{"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n"}, "HTTP/1.1 200 "},
-		{"no space after the colon, one after the value", []any{"GET / HTTP/1.1\r\nHost:localhost \r\n\r\n"}, "HTTP/1.1 200 "},
-		{"curl's fields", []any{get("/", "User-Agent: curl/8.5.0", "Accept: */*")}, "HTTP/1.1 200 "},
-		{"a colon in the value", []any{"GET / HTTP/1.1\r\nHost: localhost:8888\r\nReferer: http://localhost:8888/\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"lower-case host", []any{"GET / HTTP/1.1\r\nhost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"no space after the colon, one after the value", []any{"GET / HTTP/1.1\r\nHost:localhost \r\nConnection: close\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"curl's fields", []any{get("/", "User-Agent: curl/8.5.0", "Accept: */*", "Connection: close")}, "HTTP/1.1 200 "},
+		{"a colon in the value", []any{"GET / HTTP/1.1\r\nHost: localhost:8888\r\nReferer: http://localhost:8888/\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"HTTP/1.0 without Host", []any{"GET / HTTP/1.0\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"HTTP/1.1 without Host", []any{"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"}, "HTTP/1.1 400 "},
 		{"two Host fields", []any{"GET / HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n"}, "HTTP/1.1 400 "},
@@ -213,8 +213,8 @@ func checkContentLength(t *testing.T, tg target) {
 	})
 	rows := []row{
 		{"GET /echo", []any{get("/echo", "Connection: close")}, "HTTP/1.1 405 "},
-		{"POST / with a body", []any{post("/", "Content-Length: 5"), "hello"}, "HTTP/1.1 405 "},
-		{"POST /nope with a body", []any{post("/nope", "Content-Length: 5"), "hello"}, "HTTP/1.1 404 "},
+		{"POST / with a body", []any{post("/", "Content-Length: 5", "Connection: close"), "hello"}, "HTTP/1.1 405 "},
+		{"POST /nope with a body", []any{post("/nope", "Content-Length: 5", "Connection: close"), "hello"}, "HTTP/1.1 404 "},
 		{"one value repeated", []any{post("/echo", "Content-Length: 5, 5", "Connection: close"), "hello"}, "HTTP/1.1 200 "},
 		{"a value between spaces and tabs", []any{post("/echo", "Content-Length: \t 5 \t", "Connection: close"), "hello"}, "HTTP/1.1 200 "},
 		{"not a number", []any{post("/echo", "Content-Length: five"), "hello"}, "HTTP/1.1 400 "},

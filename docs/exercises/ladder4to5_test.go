@@ -92,7 +92,7 @@ func checkFiles(t *testing.T, tg target) {
 			c.expectClosed() // HEAD's answer has no body
 		})
 	}
-	checkRows(t, p, []row{{"GET /missing.txt", []any{get("/missing.txt")}, "HTTP/1.1 404 "}}, nil)
+	checkRows(t, p, []row{{"GET /missing.txt", []any{get("/missing.txt", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
 }
 
 // checkFolders: a folder's index.html, a 301 that adds the slash, no
@@ -104,13 +104,13 @@ func checkFolders(t *testing.T, tg target) {
 	s.file("plain/notes.txt", "a folder without an index\n")
 	p := s.start(".", tg)
 	rows := []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
-		{"GET /sub/", []any{get("/sub/")}, "HTTP/1.1 200 "},
-		{"GET /sub", []any{get("/sub")}, "HTTP/1.1 301 "},
-		{"GET /sub?x=1", []any{get("/sub?x=1")}, "HTTP/1.1 301 "},
-		{"GET /plain/: no listing", []any{get("/plain/")}, "HTTP/1.1 404 "},
-		{"GET /plain/notes.txt/: a file named as a folder", []any{get("/plain/notes.txt/")}, "HTTP/1.1 404 "},
-		{"POST /index.html", []any{"POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /sub/", []any{get("/sub/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /sub", []any{get("/sub", "Connection: close")}, "HTTP/1.1 301 "},
+		{"GET /sub?x=1", []any{get("/sub?x=1", "Connection: close")}, "HTTP/1.1 301 "},
+		{"GET /plain/: no listing", []any{get("/plain/", "Connection: close")}, "HTTP/1.1 404 "},
+		{"GET /plain/notes.txt/: a file named as a folder", []any{get("/plain/notes.txt/", "Connection: close")}, "HTTP/1.1 404 "},
+		{"POST /index.html", []any{"POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		switch r.name {
@@ -147,9 +147,9 @@ func checkTraversal(t *testing.T, tg target) {
 	links := s.link("root/link-out", "../secret.txt") && s.link("root/link-dir", "..")
 	p := s.start("root", tg)
 	checkRows(t, p, []row{
-		{"GET /inside.txt", []any{get("/inside.txt")}, "HTTP/1.1 200 "},
-		{"GET /sub/page.txt", []any{get("/sub/page.txt")}, "HTTP/1.1 200 "},
-		{"GET /%252e.txt, decoded once", []any{get("/%252e.txt")}, "HTTP/1.1 200 "},
+		{"GET /inside.txt", []any{get("/inside.txt", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /sub/page.txt", []any{get("/sub/page.txt", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /%252e.txt, decoded once", []any{get("/%252e.txt", "Connection: close")}, "HTTP/1.1 200 "},
 	}, func(t *testing.T, c *client, r row, resp *response) {
 		if r.name == "GET /%252e.txt, decoded once" {
 			c.expectBody(resp, "a name with a percent sign\n")
@@ -175,7 +175,7 @@ func checkTraversal(t *testing.T, tg target) {
 	for _, target := range targets {
 		t.Run("GET "+target, func(t *testing.T) {
 			c := p.dial(t)
-			c.send(get(target))
+			c.send(get(target, "Connection: close"))
 			r := c.expectResponse("GET")
 			if r.code != 400 && r.code != 403 && r.code != 404 {
 				c.fail(report{what: "400, 403 or 404 for a path that leads outside the root, or to a dotfile",
@@ -196,7 +196,7 @@ func checkIfModifiedSince(t *testing.T, tg target) {
 	s.file("page.html", "<p>a page</p>\n")
 	p := s.start(".", tg)
 	c := p.dial(t)
-	c.send(get("/page.html"))
+	c.send(get("/page.html", "Connection: close"))
 	r := c.expectStatus("GET", "HTTP/1.1 200 ")
 	lm, _ := r.get("Last-Modified")
 	modified, err := http.ParseTime(lm)
@@ -266,7 +266,7 @@ func checkLoginAPI(t *testing.T, tg target) {
 		{"no password", []any{loginRequest(json, `{"username": "ada"}`)}, "HTTP/1.1 400 "},
 		{"a form, not JSON", []any{loginRequest("application/x-www-form-urlencoded", "username=ada&password=lovelace")}, "HTTP/1.1 415 "},
 		{"2 MiB of body", []any{"POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{"}, "HTTP/1.1 413 "},
-		{"GET /api/login", []any{get("/api/login")}, "HTTP/1.1 405 "},
+		{"GET /api/login", []any{get("/api/login", "Connection: close")}, "HTTP/1.1 405 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		code := -1
@@ -338,9 +338,9 @@ func checkSession(t *testing.T, tg target) {
 func checkBuiltInSite(t *testing.T, tg target) {
 	p := start(t, tg)
 	checkRows(t, p, []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
-		{"GET /style.css", []any{get("/style.css")}, "HTTP/1.1 200 "},
-		{"GET /app.js", []any{get("/app.js")}, "HTTP/1.1 200 "},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /style.css", []any{get("/style.css", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /app.js", []any{get("/app.js", "Connection: close")}, "HTTP/1.1 200 "},
 	}, func(t *testing.T, c *client, r row, resp *response) {
 		switch r.name {
 		case "GET /":
@@ -376,9 +376,9 @@ func checkAccessLog(t *testing.T, tg target) {
 		request string
 		line    string // the request line the log must quote
 	}{
-		{"a file", get("/style.css"), "GET /style.css HTTP/1.1"},
-		{"a file, HEAD", "HEAD /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n", "HEAD /style.css HTTP/1.1"},
-		{"a missing file", get("/nope?x=1"), "GET /nope?x=1 HTTP/1.1"},
+		{"a file", get("/style.css", "Connection: close"), "GET /style.css HTTP/1.1"},
+		{"a file, HEAD", "HEAD /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", "HEAD /style.css HTTP/1.1"},
+		{"a missing file", get("/nope?x=1", "Connection: close"), "GET /nope?x=1 HTTP/1.1"},
 		{"a wrong password", loginRequest("application/json", `{"username": "ada", "password": "wrong"}`), "POST /api/login HTTP/1.1"},
 		{"two Host fields", "GET /twice HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n", "GET /twice HTTP/1.1"},
 	}

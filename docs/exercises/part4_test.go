@@ -40,10 +40,10 @@ func checkOptions(t *testing.T, tg target) {
 		c.expectClosed()
 	})
 	rows := []row{
-		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 "},
-		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
-		{"OPTIONS /nope", []any{"OPTIONS /nope HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 404 "},
-		{"OPTIONS * is still about the server", []any{"OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 204 "},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"OPTIONS /nope", []any{"OPTIONS /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 404 "},
+		{"OPTIONS * is still about the server", []any{"OPTIONS * HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 204 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		if resp.code == 405 {
@@ -248,6 +248,22 @@ func checkChunkedResponses(t *testing.T, tg target) {
 		c.expectBody(r, want)
 		c.expectStatus("GET", "HTTP/1.1 200 ") // the last chunk ended the body exactly
 		c.expectClosed()
+	})
+	t.Run("chunks of at most 8 KiB", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(get("/stream", "Connection: close"))
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectBody(r, want)
+		// The first size line after the head: the writer kept at most 8 KiB
+		// (and the line that took it past) before it sent them.
+		raw := c.received.String()
+		_, chunks, _ := strings.Cut(raw, "\r\n\r\n")
+		line, _, _ := strings.Cut(chunks, "\r\n")
+		hex, _, _ := strings.Cut(line, ";")
+		if size, err := strconv.ParseInt(strings.TrimSpace(hex), 16, 64); err != nil || size > 8<<10+64 {
+			c.fail(report{what: "a first chunk of at most 8 KiB and a line: the writer keeps no more of a body of unknown length",
+				expected: "2001\r\n", prefix: true, got: line + "\r\n"})
+		}
 	})
 	t.Run("HTTP/1.0 gets no chunks", func(t *testing.T) {
 		c := p.dial(t)

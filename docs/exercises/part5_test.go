@@ -94,7 +94,7 @@ func checkETag(t *testing.T, tg target) {
 	s.file("page.txt", "version 1\n")
 	p := s.start(".", tg)
 	c := p.dial(t)
-	c.send(get("/page.txt"))
+	c.send(get("/page.txt", "Connection: close"))
 	r := c.expectStatus("GET", "HTTP/1.1 200 ")
 	etag, _ := r.get("ETag")
 	if !entityTag.MatchString(etag) {
@@ -182,7 +182,7 @@ func checkETag(t *testing.T, tg target) {
 		}
 		c := p.dial(t)
 		c.note = "edit a file of -root, so that its size changes; the ETag that GET then gets must differ"
-		c.send(get("/page.txt", "If-None-Match: "+etag))
+		c.send(get("/page.txt", "If-None-Match: "+etag, "Connection: close"))
 		r := c.expectStatus("GET", "HTTP/1.1 200 ")
 		c.expectBody(r, "version 2, longer\n")
 		if now, _ := r.get("ETag"); now == etag || !entityTag.MatchString(now) {
@@ -378,7 +378,7 @@ func checkRanges(t *testing.T, tg target) {
 	p := s.start(".", tg)
 
 	c := p.dial(t)
-	c.send(get("/abc.txt"))
+	c.send(get("/abc.txt", "Connection: close"))
 	whole := c.expectStatus("GET", "HTTP/1.1 200 ")
 	c.expectField(whole, "Accept-Ranges", "bytes")
 	ctype, _ := whole.get("Content-Type")
