@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -69,6 +70,7 @@ func checkFiles(t *testing.T, tg target) {
 	for _, f := range files {
 		s.file(f.name, f.content)
 	}
+	fifo := s.mkfifo("fifo")
 	p := s.start(".", tg)
 	for _, f := range files {
 		t.Run("GET /"+f.name, func(t *testing.T) {
@@ -93,6 +95,24 @@ func checkFiles(t *testing.T, tg target) {
 		})
 	}
 	checkRows(t, p, []row{{"GET /missing.txt", []any{get("/missing.txt", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
+	if fifo {
+		// Opening a FIFO waits for a writer that never comes: only a
+		// regular file may be opened.
+		checkRows(t, p, []row{{"GET /fifo: not a regular file", []any{get("/fifo", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
+	}
+}
+
+// mkfifo makes a named pipe in the site with the mkfifo command. It
+// reports false where there is none (Windows), and the check leaves that
+// case out.
+func (s *site) mkfifo(name string) bool {
+	s.t.Helper()
+	if err := exec.Command("mkfifo", filepath.Join(s.dir, filepath.FromSlash(name))).Run(); err != nil {
+		s.t.Logf("no mkfifo here, so the case of a FIFO is left out: %v", err)
+		return false
+	}
+	s.shell = append(s.shell, "mkfifo $d/"+name)
+	return true
 }
 
 // checkFolders: a folder's index.html, a 301 that adds the slash, no
