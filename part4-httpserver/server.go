@@ -204,9 +204,10 @@ func (s *TCPServer) track(c *conn) bool {
 // new one, and reports whether there was an idle one. s.mu must be held.
 func (s *TCPServer) closeIdlest() bool {
 	var oldest *conn
+	var oldestSince time.Time // kept, rather than looked up in the map again at every comparison
 	for c, idleSince := range s.conns {
-		if !idleSince.IsZero() && (oldest == nil || idleSince.Before(s.conns[oldest])) {
-			oldest = c
+		if !idleSince.IsZero() && (oldest == nil || idleSince.Before(oldestSince)) {
+			oldest, oldestSince = c, idleSince
 		}
 	}
 	if oldest == nil {

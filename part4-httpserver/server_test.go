@@ -782,12 +782,46 @@ func TestOptionsAsterisk(t *testing.T) {
 	}
 }
 
+// The slow-reader tests (TestSlowReader, and part 5's TestSlowFileReader)
+// need a client that keeps reading, slowly, for several write timeouts.
+// Two facts set their timing. A write blocked on a full send buffer wakes
+// only once about a third of it has drained (170 KiB of server.go's
+// sendBufferBytes, which Linux doubles to 512 KiB), so the client reads more
+// than that at a time: each read alone lets a blocked write go on. And a
+// loaded machine pauses the test process itself: beside two CPU-bound
+// processes on 2 cores, the client's reads were measured 321 ms apart, where
+// 10 ms was asked for. With a write timeout of 100 ms, as these tests had,
+// such a pause, or a client slowed below 1.7 MB/s by lost ticks, dropped the
+// transfer. The pause between reads is a tenth of the write timeout, which
+// leaves 450 ms for the machine to stall the client.
+const (
+	slowWriteTimeout = 500 * time.Millisecond
+	slowReadBytes    = 256 << 10
+	slowReadPause    = slowWriteTimeout / 10
+)
+
+// readSteadily reads r to its end, slowReadBytes every slowReadPause, and
+// returns how many bytes it got.
+func readSteadily(r io.Reader) int64 {
+	tick := time.NewTicker(slowReadPause)
+	defer tick.Stop()
+	var got int64
+	buf := make([]byte, slowReadBytes)
+	for {
+		<-tick.C
+		n, err := io.ReadFull(r, buf)
+		got += int64(n)
+		if err != nil {
+			return got
+		}
+	}
+}
+
 // TestSlowReader: WriteTimeout bounds a stall, not a transfer. A client that
-// keeps reading, slowly, gets a body that takes many WriteTimeouts to send;
-// TestWriteTimeout shows that one that stops reading is dropped.
+// keeps reading, slowly, gets a body that takes several WriteTimeouts to
+// send; TestWriteTimeout shows that one that stops reading is dropped.
 func TestSlowReader(t *testing.T) {
-	const size = 8 << 20
-	const writeTimeout = 100 * time.Millisecond
+	const size = 8 << 20 // 32 reads, 1.6 s: more than three write timeouts
 	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
 		w.Header().Set("Content-Length", fmt.Sprint(size))
 		chunk := make([]byte, 64<<10)
@@ -796,30 +830,18 @@ func TestSlowReader(t *testing.T) {
 				return
 			}
 		}
-	}), func(s *TCPServer) { s.WriteTimeout = writeTimeout })
+	}), func(s *TCPServer) { s.WriteTimeout = slowWriteTimeout })
 
 	conn := dial(t, addr)
+	conn.SetDeadline(time.Now().Add(time.Minute)) // a steady reader may take longer than dial's 10 s on a loaded machine
 	io.WriteString(conn, "GET /big HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
-	// Read 64 KiB every 10 ms, 6.4 MB/s: the body takes over a second,
-	// more than ten write timeouts, but no write waits long.
 	start := time.Now()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	var got int64
-	buf := make([]byte, 64<<10)
-	for {
-		<-tick.C
-		n, err := io.ReadFull(conn, buf)
-		got += int64(n)
-		if err != nil {
-			break
-		}
-	}
+	got := readSteadily(conn)
 	head := int64(len("HTTP/1.1 200 OK\r\nDate: Mon, 02 Jan 2006 15:04:05 GMT\r\nContent-Type: application/octet-stream\r\nContent-Length: 8388608\r\nConnection: close\r\n\r\n"))
 	if got != head+size {
 		t.Errorf("a client reading steadily got %d bytes in %v, want %d", got, time.Since(start), head+size)
 	}
-	if elapsed := time.Since(start); elapsed < 5*writeTimeout {
+	if elapsed := time.Since(start); elapsed < 3*slowWriteTimeout {
 		t.Logf("the transfer took only %v: the test proves little on this machine", elapsed)
 	}
 }

@@ -1,7 +1,8 @@
 package main
 
-// part4's application, kept for the tests: with it, part4's server tests run
-// unchanged against part5's server, which must still pass them all.
+// part4's application, kept for the tests (without its POST /echo, which
+// they do not use): with it, part4's server tests run unchanged against
+// part5's server, which must still pass them all.
 
 import (
 	"fmt"

@@ -533,10 +533,10 @@ func TestLargeFileFlatMemory(t *testing.T) {
 
 // TestSlowFileReader: WriteTimeout bounds a stall, not a transfer. A client
 // that keeps reading a large file, slowly, gets all of it, however many
-// WriteTimeouts that takes; one that stops reading is dropped.
+// WriteTimeouts that takes; one that stops reading is dropped. The timing is
+// TestSlowReader's (see slowWriteTimeout).
 func TestSlowFileReader(t *testing.T) {
-	const size = 8 << 20
-	const writeTimeout = 100 * time.Millisecond
+	const size = 8 << 20 // 32 reads, 1.6 s: more than three write timeouts
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "big.bin"), make([]byte, size), 0o644); err != nil {
 		t.Fatal(err)
@@ -549,28 +549,19 @@ func TestSlowFileReader(t *testing.T) {
 	addr, _ := startTCPServer(t, handlerFunc(func(w *ResponseWriter, r *Request) {
 		files.ServeHTTP(w, r)
 		served <- struct{}{}
-	}), func(s *TCPServer) { s.WriteTimeout = writeTimeout })
+	}), func(s *TCPServer) { s.WriteTimeout = slowWriteTimeout })
 	get := "GET /big.bin HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
 
 	t.Run("steady reader", func(t *testing.T) {
 		conn := dial(t, addr)
+		conn.SetDeadline(time.Now().Add(time.Minute)) // a steady reader may take longer than dial's 10 s on a loaded machine
 		io.WriteString(conn, get)
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 64 KiB every 10 ms, 6.4 MB/s: more than ten write timeouts in all.
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		start, got, buf := time.Now(), int64(0), make([]byte, 64<<10)
-		for {
-			<-tick.C
-			n, err := io.ReadFull(resp.Body, buf)
-			got += int64(n)
-			if err != nil {
-				break
-			}
-		}
+		start := time.Now()
+		got := readSteadily(resp.Body)
 		<-served
 		if got != size {
 			t.Errorf("a client reading steadily got %d bytes in %v, want %d", got, time.Since(start), size)
@@ -588,8 +579,8 @@ func TestSlowFileReader(t *testing.T) {
 		// the body ends short.
 		select {
 		case <-served:
-		case <-time.After(5 * time.Second):
-			t.Fatal("the server still sends to a client that stopped reading, after 5 s")
+		case <-time.After(10 * slowWriteTimeout):
+			t.Fatalf("the server still sends to a client that stopped reading, after %v", 10*slowWriteTimeout)
 		}
 		got, err := io.Copy(io.Discard, resp.Body)
 		if err != io.ErrUnexpectedEOF || got >= size {
