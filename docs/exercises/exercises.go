@@ -31,7 +31,7 @@ var Exercises = []Exercise{
 	{Number: "3.3", Part: "part3-threaded", Title: "shutdown closes what is still open after -shutdown-timeout"},
 
 	{Number: "4.1", Part: "part4-httpserver", Title: "OPTIONS / answers with the methods / allows"},
-	{Number: "4.2", Part: "part4-httpserver", Title: "POST /echo answers with the request body, or with its error's status"},
+	{Number: "4.2", Part: "part4-httpserver", Title: "a -max-body limit: 413, before the body is read, for both framings"},
 	{Number: "4.3", Part: "part4-httpserver", Title: "a -max-requests limit on the requests of one connection"},
 	{Number: "4.4", Part: "part4-httpserver", Title: "GET /stream: a body of unknown length goes out in chunks"},
 	{Number: "4.5", Part: "part4-httpserver", Title: "cache the Date field, and measure what it saves", Open: true},
@@ -150,11 +150,15 @@ var Ladders = []Ladder{
 			},
 			{
 				Name:  "content-length",
-				Title: "a body framed by Content-Length is read, and a bad or too large length is refused",
-				Todo: "Content-Length is one or more digits (a list of one value repeated, \"5, 5\", is allowed); " +
-					"anything else, or two different values, is 400. Read exactly that many bytes after the head. " +
-					"Never read more than your body limit (part 4: 1 MiB): past it, answer 413 Content Too Large, " +
-					"or answer the request without its body, and close the connection.",
+				Title: "a body framed by Content-Length is read exactly, echoed by POST /echo, and a bad or too large length is refused",
+				Todo: "Add POST /echo: it reads the request's body and answers 200 with it, byte for byte, and with the " +
+					"request's Content-Type (application/octet-stream when it has none); other methods on /echo get 405 " +
+					"with Allow: POST. The head ends at the empty line; the body is the Content-Length bytes after it, " +
+					"counted in bytes, however many reads they take to arrive (and none without Content-Length). " +
+					"Content-Length is one or more digits (a list of one value repeated, \"5, 5\", is allowed); " +
+					"anything else, or two different values, is 400. Never read more than your body limit (part 4: 1 MiB): " +
+					"past it, /echo answers 413 Content Too Large, a route that reads no body may answer without it, " +
+					"and the connection closes.",
 				Section: "Checkpoint 4: a body framed by Content-Length",
 			},
 			{
@@ -176,13 +180,14 @@ var Ladders = []Ladder{
 			},
 			{
 				Name:  "chunked",
-				Title: "chunked request bodies are framed exactly; bodies of unknowable length are refused",
-				Todo: "Decode \"Transfer-Encoding: chunked\" (RFC 9112 §7.1): a hex size line (ignore extensions " +
+				Title: "chunked request bodies are decoded exactly; broken or unknowable ones are refused",
+				Todo: "Decode \"Transfer-Encoding: chunked\" (RFC 9112 §7.1): a size line in hex (ignore extensions " +
 					"after ';'), that many bytes and a CRLF, again until size 0, then trailer lines up to an " +
-					"empty line; a bad size line is 400, a body over your limit 413. After the response, skip " +
-					"the rest of the body, or say \"Connection: close\" and close. Transfer-Encoding with " +
-					"Content-Length too, in HTTP/1.0, or without chunked as its last coding is 400 (RFC 9112 " +
-					"§6.1, §6.3); another coding before chunked is 501 Not Implemented.",
+					"empty line. POST /echo answers with the data of the chunks; a bad size line, or data not " +
+					"followed by CRLF, is 400, a body over your limit 413, and the connection closes. On a route " +
+					"that reads no body, skip the rest of it after the response, or say \"Connection: close\" and " +
+					"close. Transfer-Encoding with Content-Length too, in HTTP/1.0, or without chunked as its last " +
+					"coding is 400 (RFC 9112 §6.1, §6.3); another coding before chunked is 501 Not Implemented.",
 				Section: "Checkpoint 7: chunked bodies",
 			},
 			{
@@ -240,9 +245,11 @@ var Ladders = []Ladder{
 				Title: "nothing outside the root, whatever the path holds",
 				Todo: "Refuse, with 400, a path that decodes to a backslash, a NUL, or an empty, \".\" or \"..\" " +
 					"segment (fs.ValidPath checks most), and one with an encoded slash (%2F). Give dotfiles " +
-					"and dot-folders 404. Decode once only: %252e is the name \"%2e\", not \"..\". os.Root " +
-					"refuses symbolic links that lead out; answer that, and any other error, with 404 (403 " +
-					"for a permission error), saying nothing about what lies outside.",
+					"and dot-folders, at any depth, 404. Decode once only: %252e is the name \"%2e\", served as " +
+					"such, not \"..\". os.Root refuses symbolic links that lead out; answer that, and any other " +
+					"error, with 404 (403 for a permission error), saying nothing about what lies outside. The " +
+					"check takes 400, 403 or 404 for each of these: what it requires is that no byte from " +
+					"outside the root, and no dotfile, comes back.",
 				Section: "Checkpoint 3: nothing outside the root",
 			},
 			{

@@ -23,12 +23,12 @@ import (
 func checkRequestLine(t *testing.T, tg target) {
 	p := start(t, tg)
 	rows := []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
-		{"GET /?x=1", []any{get("/?x=1")}, "HTTP/1.1 200 "},
-		{"GET /nope", []any{get("/nope")}, "HTTP/1.1 404 "},
-		{"GET /index.html?x=1", []any{get("/index.html?x=1")}, "HTTP/1.1 404 "},
-		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 "},
-		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /?x=1", []any{get("/?x=1", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /nope", []any{get("/nope", "Connection: close")}, "HTTP/1.1 404 "},
+		{"GET /index.html?x=1", []any{get("/index.html?x=1", "Connection: close")}, "HTTP/1.1 404 "},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"POST /", []any{"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		if resp.code == 405 {
@@ -51,9 +51,9 @@ func checkRequestLine(t *testing.T, tg target) {
 func checkResponseHead(t *testing.T, tg target) {
 	p := start(t, tg)
 	rows := []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 OK"},
-		{"GET /nope", []any{get("/nope")}, "HTTP/1.1 404 Not Found"},
-		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n"}, "HTTP/1.1 405 Method Not Allowed"},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 OK"},
+		{"GET /nope", []any{get("/nope", "Connection: close")}, "HTTP/1.1 404 Not Found"},
+		{"DELETE /", []any{"DELETE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 Method Not Allowed"},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		now := time.Now().UTC()
@@ -93,9 +93,10 @@ func checkResponseHead(t *testing.T, tg target) {
 func checkHeaderFields(t *testing.T, tg target) {
 	p := start(t, tg)
 	rows := []row{
-		{"lower-case host", []any{"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n"}, "HTTP/1.1 200 "},
-		{"no space after the colon, one after the value", []any{"GET / HTTP/1.1\r\nHost:localhost \r\n\r\n"}, "HTTP/1.1 200 "},
-		{"curl's fields", []any{get("/", "User-Agent: curl/8.5.0", "Accept: */*")}, "HTTP/1.1 200 "},
+		{"lower-case host", []any{"GET / HTTP/1.1\r\nhost: localhost\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"no space after the colon, one after the value", []any{"GET / HTTP/1.1\r\nHost:localhost \r\nConnection: close\r\n\r\n"}, "HTTP/1.1 200 "},
+		{"curl's fields", []any{get("/", "User-Agent: curl/8.5.0", "Accept: */*", "Connection: close")}, "HTTP/1.1 200 "},
+		{"a colon in the value", []any{"GET / HTTP/1.1\r\nHost: localhost:8888\r\nReferer: http://localhost:8888/\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"HTTP/1.0 without Host", []any{"GET / HTTP/1.0\r\n\r\n"}, "HTTP/1.1 200 "},
 		{"HTTP/1.1 without Host", []any{"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n"}, "HTTP/1.1 400 "},
 		{"two Host fields", []any{"GET / HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n"}, "HTTP/1.1 400 "},
@@ -106,23 +107,74 @@ func checkHeaderFields(t *testing.T, tg target) {
 }
 
 // checkContentLength: a body framed by Content-Length; bad lengths 400.
-// A length over the limit is never read: the server refuses it with 413, or
-// answers without reading it, and closes the connection either way.
+// POST /echo reads the body and answers with it, byte for byte, and with
+// its Content-Type; a body over the limit gets 413. A length over the limit
+// on a route that reads no body is never read either: the server refuses it
+// with 413, or answers without reading it, and closes the connection either
+// way.
 func checkContentLength(t *testing.T, tg target) {
 	p := start(t, tg)
 	post := func(target string, fields ...string) string {
 		return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\n" + lines(fields) + "\r\n"
 	}
-	rows := []row{
-		{"POST / with a body", []any{post("/", "Content-Length: 5"), "hello"}, "HTTP/1.1 405 "},
-		{"POST /nope with a body", []any{post("/nope", "Content-Length: 5"), "hello"}, "HTTP/1.1 404 "},
-		{"one value repeated", []any{post("/", "Content-Length: 5, 5"), "hello"}, "HTTP/1.1 405 "},
-		{"not a number", []any{post("/", "Content-Length: five"), "hello"}, "HTTP/1.1 400 "},
-		{"negative", []any{post("/", "Content-Length: -5"), "hello"}, "HTTP/1.1 400 "},
-		{"a plus sign", []any{post("/", "Content-Length: +5"), "hello"}, "HTTP/1.1 400 "},
-		{"two different values", []any{post("/", "Content-Length: 5", "Content-Length: 6"), "hello"}, "HTTP/1.1 400 "},
+	const utf8Text = "héllo, wörld" // 12 characters, 14 bytes
+	echoes := []struct {
+		name    string
+		request []any
+		body    string
+		ctype   string // the Content-Type the echo must have
+	}{
+		{"POST /echo", []any{echoRequest("Content-Type: text/plain", "Content-Length: 5", "Connection: close"), "hello"}, "hello", "text/plain"},
+		{"no Content-Type: application/octet-stream", []any{echoRequest("Content-Length: 5", "Connection: close"), "hello"}, "hello", "application/octet-stream"},
+		{"a body that holds CR LF CR LF", []any{echoRequest("Content-Length: 8", "Connection: close"), "a\r\n\r\nb\r\n"}, "a\r\n\r\nb\r\n", "application/octet-stream"},
+		{"Content-Length counts bytes, not characters", []any{echoRequest("Content-Type: text/plain; charset=utf-8",
+			"Content-Length: "+strconv.Itoa(len(utf8Text)), "Connection: close"), utf8Text}, utf8Text, "text/plain; charset=utf-8"},
+		{"no Content-Length: no body", []any{echoRequest("Connection: close")}, "", "application/octet-stream"},
+		{"1 MiB, the limit", []any{echoRequest("Content-Length: 1048576", "Connection: close"), repeat('y', 1<<20)}, strings.Repeat("y", 1<<20), "application/octet-stream"},
 	}
-	checkRows(t, p, rows, nil)
+	for _, tt := range echoes {
+		t.Run(tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(tt.request...)
+			r := c.expectStatus("POST", "HTTP/1.1 200 ")
+			c.expectFraming(r)
+			c.expectBody(r, tt.body)
+			c.expectField(r, "Content-Type", tt.ctype)
+		})
+	}
+	t.Run("the body in a second write", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(echoRequest("Content-Length: 5", "Connection: close"))
+		c.expectSilence("no answer yet: the head says that 5 bytes of body follow, and none has come")
+		c.send("hello")
+		r := c.expectStatus("POST", "HTTP/1.1 200 ")
+		c.expectBody(r, "hello")
+	})
+	rows := []row{
+		{"GET /echo", []any{get("/echo", "Connection: close")}, "HTTP/1.1 405 "},
+		{"POST / with a body", []any{post("/", "Content-Length: 5", "Connection: close"), "hello"}, "HTTP/1.1 405 "},
+		{"POST /nope with a body", []any{post("/nope", "Content-Length: 5", "Connection: close"), "hello"}, "HTTP/1.1 404 "},
+		{"one value repeated", []any{post("/echo", "Content-Length: 5, 5", "Connection: close"), "hello"}, "HTTP/1.1 200 "},
+		{"a value between spaces and tabs", []any{post("/echo", "Content-Length: \t 5 \t", "Connection: close"), "hello"}, "HTTP/1.1 200 "},
+		{"not a number", []any{post("/echo", "Content-Length: five"), "hello"}, "HTTP/1.1 400 "},
+		{"negative", []any{post("/echo", "Content-Length: -5"), "hello"}, "HTTP/1.1 400 "},
+		{"a plus sign", []any{post("/echo", "Content-Length: +5"), "hello"}, "HTTP/1.1 400 "},
+		{"two different values", []any{post("/echo", "Content-Length: 5", "Content-Length: 6"), "hello"}, "HTTP/1.1 400 "},
+	}
+	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
+		switch resp.code {
+		case 405:
+			c.expectAllow(resp, map[bool][]string{true: {"POST"}, false: {"GET", "HEAD"}}[strings.Contains(r.name, "/echo")]...)
+		case 200:
+			c.expectBody(resp, "hello")
+		}
+	})
+	t.Run("POST /echo over 1 MiB", func(t *testing.T) {
+		c := p.dial(t)
+		c.send(post("/echo", "Content-Length: 2097152"), "only the start of it")
+		c.expectStatus("POST", "HTTP/1.1 413 ")
+		c.expectClosed() // and never a wait for the rest
+	})
 	t.Run("1 TiB, over any limit", func(t *testing.T) {
 		c := p.dial(t)
 		c.send(post("/", "Content-Length: 1099511627776"), "only the start of a terabyte")
@@ -156,7 +208,8 @@ func checkKeepAlive(t *testing.T, tg target) {
 	t.Run("HTTP/1.0", func(t *testing.T) {
 		c := p.dial(t)
 		c.send("GET / HTTP/1.0\r\n\r\n")
-		c.expectStatus("GET", "HTTP/1.1 200 ")
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectField(r, "Connection", "close") // the last response before the close says so
 		c.expectClosed()
 	})
 	t.Run("HTTP/1.0 with Connection: keep-alive", func(t *testing.T) {
@@ -166,7 +219,8 @@ func checkKeepAlive(t *testing.T, tg target) {
 		c.expectField(r, "Connection", "keep-alive")
 		c.pause()
 		c.send("GET /nope HTTP/1.0\r\n\r\n")
-		c.expectStatus("GET", "HTTP/1.1 404 ")
+		r = c.expectStatus("GET", "HTTP/1.1 404 ")
+		c.expectField(r, "Connection", "close")
 		c.expectClosed()
 	})
 	t.Run("net/http reuses the connection", func(t *testing.T) {
@@ -217,23 +271,61 @@ func checkPipelining(t *testing.T, tg target) {
 	})
 }
 
-// checkChunked: a chunked request body is framed exactly: the server
-// answers the request and then either reads the request after the body from
-// its first byte or, having said "Connection: close", closes. Chunked beside
-// Content-Length or in HTTP/1.0, and bodies whose length cannot be known,
-// are refused.
+// checkChunked: a chunked request body is decoded exactly: POST /echo
+// answers with its data, and the request after the body is read from its
+// first byte (or the server says "Connection: close" and closes). A broken
+// body gets 400, one over the limit 413, and a close. On a route that reads
+// no body, the server answers and then either skips the body exactly or
+// closes. Chunked beside Content-Length or in HTTP/1.0, and bodies whose
+// length cannot be known, are refused.
 func checkChunked(t *testing.T, tg target) {
 	p := start(t, tg)
 	const head = "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+	echoHead := echoRequest("Transfer-Encoding: chunked")
 	next := get("/", "Connection: close") // sent after each body: never to be read from the middle of it
-	// answerThenNext checks the answer to the POST and what follows it.
-	answerThenNext := func(c *client, status string) {
+	// thenNext checks what follows the answer to the POST.
+	thenNext := func(c *client, r *response) {
 		c.t.Helper()
-		r := c.expectStatus("POST", status)
 		if v, _ := r.get("Connection"); !strings.EqualFold(v, "close") {
-			c.expectStatus("GET", "HTTP/1.1 200 ") // the body was skipped exactly
+			c.expectStatus("GET", "HTTP/1.1 200 ") // the body was read, or skipped, exactly
 		}
 		c.expectClosed()
+	}
+	for _, tt := range []struct{ name, body, want string }{
+		{"one chunk", "5\r\nhello\r\n0\r\n\r\n", "hello"},
+		{"two chunks", "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n", "hello, world"},
+		{"sizes in hex: 10 is sixteen bytes", "10\r\n0123456789abcdef\r\nA\r\n0123456789\r\n0\r\n\r\n", "0123456789abcdef0123456789"},
+		{"a chunk extension", "5;name=value\r\nhello\r\n0\r\n\r\n", "hello"},
+		{"a trailer field", "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n\r\n", "hello"},
+		{"chunk data that holds CR LF", "4\r\n\r\n\r\n\r\n0\r\n\r\n", "\r\n\r\n"},
+	} {
+		t.Run("POST /echo, "+tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(echoHead + tt.body + next)
+			r := c.expectStatus("POST", "HTTP/1.1 200 ")
+			c.expectFraming(r)
+			c.expectBody(r, tt.want)
+			thenNext(c, r)
+		})
+	}
+	// A body that breaks its framing, or grows past the limit: its status,
+	// and a close, since the stream can no longer be trusted.
+	for _, tt := range []struct {
+		name   string
+		body   []any
+		status string
+	}{
+		{"a chunk size that is not hex", []any{"zz\r\nhello\r\n0\r\n\r\n"}, "HTTP/1.1 400 "},
+		{"chunk data longer than its size", []any{"3\r\nhello\r\n0\r\n\r\n"}, "HTTP/1.1 400 "},
+		{"over 1 MiB in chunks", []any{"80000\r\n", repeat('x', 512<<10), "\r\n80000\r\n", repeat('x', 512<<10),
+			"\r\n80000\r\n", repeat('x', 512<<10), "\r\n0\r\n\r\n"}, "HTTP/1.1 413 "},
+	} {
+		t.Run("POST /echo, "+tt.name, func(t *testing.T) {
+			c := p.dial(t)
+			c.send(append(append([]any{echoHead}, tt.body...), next)...)
+			c.expectStatus("POST", tt.status)
+			c.expectClosed()
+		})
 	}
 	for _, tt := range []struct{ name, body string }{
 		{"one chunk", "5\r\nhello\r\n0\r\n\r\n"},
@@ -243,7 +335,7 @@ func checkChunked(t *testing.T, tg target) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := p.dial(t)
 			c.send(head + tt.body + next)
-			answerThenNext(c, "HTTP/1.1 405 ")
+			thenNext(c, c.expectStatus("POST", "HTTP/1.1 405 "))
 		})
 	}
 	// A body that breaks its framing may be found out only after the answer

@@ -5,6 +5,7 @@ package exercises
 import (
 	"fmt"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -37,6 +38,7 @@ func checkFiles(t *testing.T, tg target) {
 	for _, f := range files {
 		s.file(f.name, f.content)
 	}
+	fifo := s.mkfifo("fifo")
 	p := s.start(".", tg)
 	for _, f := range files {
 		t.Run("GET /"+f.name, func(t *testing.T) {
@@ -60,7 +62,25 @@ func checkFiles(t *testing.T, tg target) {
 			c.expectClosed() // HEAD's answer has no body
 		})
 	}
-	checkRows(t, p, []row{{"GET /missing.txt", []any{get("/missing.txt")}, "HTTP/1.1 404 "}}, nil)
+	checkRows(t, p, []row{{"GET /missing.txt", []any{get("/missing.txt", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
+	if fifo {
+		// Opening a FIFO waits for a writer that never comes: only a
+		// regular file may be opened.
+		checkRows(t, p, []row{{"GET /fifo: not a regular file", []any{get("/fifo", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
+	}
+}
+
+// mkfifo makes a named pipe in the site with the mkfifo command. It
+// reports false where there is none (Windows), and the check leaves that
+// case out.
+func (s *site) mkfifo(name string) bool {
+	s.t.Helper()
+	if err := exec.Command("mkfifo", filepath.Join(s.dir, filepath.FromSlash(name))).Run(); err != nil {
+		s.t.Logf("no mkfifo here, so the case of a FIFO is left out: %v", err)
+		return false
+	}
+	s.shell = append(s.shell, "mkfifo $d/"+name)
+	return true
 }
 
 // checkFolders: a folder's index.html, a 301 that adds the slash, no
@@ -72,13 +92,13 @@ func checkFolders(t *testing.T, tg target) {
 	s.file("plain/notes.txt", "a folder without an index\n")
 	p := s.start(".", tg)
 	rows := []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
-		{"GET /sub/", []any{get("/sub/")}, "HTTP/1.1 200 "},
-		{"GET /sub", []any{get("/sub")}, "HTTP/1.1 301 "},
-		{"GET /sub?x=1", []any{get("/sub?x=1")}, "HTTP/1.1 301 "},
-		{"GET /plain/: no listing", []any{get("/plain/")}, "HTTP/1.1 404 "},
-		{"GET /plain/notes.txt/: a file named as a folder", []any{get("/plain/notes.txt/")}, "HTTP/1.1 404 "},
-		{"POST /index.html", []any{"POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"}, "HTTP/1.1 405 "},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /sub/", []any{get("/sub/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /sub", []any{get("/sub", "Connection: close")}, "HTTP/1.1 301 "},
+		{"GET /sub?x=1", []any{get("/sub?x=1", "Connection: close")}, "HTTP/1.1 301 "},
+		{"GET /plain/: no listing", []any{get("/plain/", "Connection: close")}, "HTTP/1.1 404 "},
+		{"GET /plain/notes.txt/: a file named as a folder", []any{get("/plain/notes.txt/", "Connection: close")}, "HTTP/1.1 404 "},
+		{"POST /index.html", []any{"POST /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"}, "HTTP/1.1 405 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		switch r.name {
@@ -110,12 +130,19 @@ func checkTraversal(t *testing.T, tg target) {
 	s.file("root/inside.txt", "inside\n")
 	s.file("root/sub/page.txt", "a page\n")
 	s.file("root/.env", secret+" in a dotfile\n")
+	s.file("root/sub/.git/config", secret+" in a dot-folder\n")
+	s.file("root/%2e.txt", "a name with a percent sign\n") // decoded once, /%252e.txt names it
 	links := s.link("root/link-out", "../secret.txt") && s.link("root/link-dir", "..")
 	p := s.start("root", tg)
 	checkRows(t, p, []row{
-		{"GET /inside.txt", []any{get("/inside.txt")}, "HTTP/1.1 200 "},
-		{"GET /sub/page.txt", []any{get("/sub/page.txt")}, "HTTP/1.1 200 "},
-	}, nil)
+		{"GET /inside.txt", []any{get("/inside.txt", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /sub/page.txt", []any{get("/sub/page.txt", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /%252e.txt, decoded once", []any{get("/%252e.txt", "Connection: close")}, "HTTP/1.1 200 "},
+	}, func(t *testing.T, c *client, r row, resp *response) {
+		if r.name == "GET /%252e.txt, decoded once" {
+			c.expectBody(resp, "a name with a percent sign\n")
+		}
+	})
 	targets := []string{
 		"/../secret.txt",
 		"/sub/../../secret.txt",
@@ -127,6 +154,7 @@ func checkTraversal(t *testing.T, tg target) {
 		"/..%5csecret.txt",
 		"/inside.txt%00.png",
 		"/.env",
+		"/sub/.git/config",
 		filepath.ToSlash(filepath.Join(s.dir, "secret.txt")), // the secret's absolute path
 	}
 	if links {
@@ -135,7 +163,7 @@ func checkTraversal(t *testing.T, tg target) {
 	for _, target := range targets {
 		t.Run("GET "+target, func(t *testing.T) {
 			c := p.dial(t)
-			c.send(get(target))
+			c.send(get(target, "Connection: close"))
 			r := c.expectResponse("GET")
 			if r.code != 400 && r.code != 403 && r.code != 404 {
 				c.fail(report{what: "400, 403 or 404 for a path that leads outside the root, or to a dotfile",
@@ -156,7 +184,7 @@ func checkIfModifiedSince(t *testing.T, tg target) {
 	s.file("page.html", "<p>a page</p>\n")
 	p := s.start(".", tg)
 	c := p.dial(t)
-	c.send(get("/page.html"))
+	c.send(get("/page.html", "Connection: close"))
 	r := c.expectStatus("GET", "HTTP/1.1 200 ")
 	lm, _ := r.get("Last-Modified")
 	modified, err := http.ParseTime(lm)
@@ -200,7 +228,7 @@ func checkLoginAPI(t *testing.T, tg target) {
 		{"no password", []any{loginRequest(json, `{"username": "ada"}`)}, "HTTP/1.1 400 "},
 		{"a form, not JSON", []any{loginRequest("application/x-www-form-urlencoded", "username=ada&password=lovelace")}, "HTTP/1.1 415 "},
 		{"2 MiB of body", []any{"POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{"}, "HTTP/1.1 413 "},
-		{"GET /api/login", []any{get("/api/login")}, "HTTP/1.1 405 "},
+		{"GET /api/login", []any{get("/api/login", "Connection: close")}, "HTTP/1.1 405 "},
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		code := -1
@@ -272,13 +300,19 @@ func checkSession(t *testing.T, tg target) {
 func checkBuiltInSite(t *testing.T, tg target) {
 	p := start(t, tg)
 	checkRows(t, p, []row{
-		{"GET /", []any{get("/")}, "HTTP/1.1 200 "},
-		{"GET /style.css", []any{get("/style.css")}, "HTTP/1.1 200 "},
-		{"GET /app.js", []any{get("/app.js")}, "HTTP/1.1 200 "},
+		{"GET /", []any{get("/", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /style.css", []any{get("/style.css", "Connection: close")}, "HTTP/1.1 200 "},
+		{"GET /app.js", []any{get("/app.js", "Connection: close")}, "HTTP/1.1 200 "},
 	}, func(t *testing.T, c *client, r row, resp *response) {
 		switch r.name {
 		case "GET /":
 			c.expectMediaType(resp, "text/html")
+			// Embedded files have no modification time: the binary's stands in.
+			if lm, err := http.ParseTime(func() string { v, _ := resp.get("Last-Modified"); return v }()); err != nil || time.Since(lm) > 24*time.Hour || time.Until(lm) > time.Minute {
+				got, note := fieldLine(resp, "Last-Modified")
+				c.fail(report{what: "a Last-Modified date for an embedded file: the time the binary was built (the check built it just now)",
+					expected: "Last-Modified: " + time.Now().UTC().Format(http.TimeFormat), got: got, gotNote: note})
+			}
 			if page := string(resp.body); !strings.Contains(page, "<form") || !strings.Contains(page, `type="password"`) {
 				c.fail(report{what: `a login page: a <form> with an <input type="password">`, expected: `<form …><input … type="password" …>`, got: page})
 			}
@@ -304,9 +338,9 @@ func checkAccessLog(t *testing.T, tg target) {
 		request string
 		line    string // the request line the log must quote
 	}{
-		{"a file", get("/style.css"), "GET /style.css HTTP/1.1"},
-		{"a file, HEAD", "HEAD /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n", "HEAD /style.css HTTP/1.1"},
-		{"a missing file", get("/nope?x=1"), "GET /nope?x=1 HTTP/1.1"},
+		{"a file", get("/style.css", "Connection: close"), "GET /style.css HTTP/1.1"},
+		{"a file, HEAD", "HEAD /style.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", "HEAD /style.css HTTP/1.1"},
+		{"a missing file", get("/nope?x=1", "Connection: close"), "GET /nope?x=1 HTTP/1.1"},
 		{"a wrong password", loginRequest("application/json", `{"username": "ada", "password": "wrong"}`), "POST /api/login HTTP/1.1"},
 		{"two Host fields", "GET /twice HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n", "GET /twice HTTP/1.1"},
 	}
@@ -334,6 +368,16 @@ func checkAccessLog(t *testing.T, tg target) {
 				c.fail(report{what: fmt.Sprintf("one line on stdout in the Common Log Format, within %v of the answer: "+
 					"client address, -, -, [time], the request line quoted, the status sent, the body's bytes (- for none)", answerTimeout),
 					expected: want, got: got})
+			}
+			// Lines that name the request's target and are not log lines
+			// (the start-up lines may still be arriving: they are not counted).
+			_, target, _ := strings.Cut(tt.line, " ")
+			target, _, _ = strings.Cut(target, " ")
+			for _, l := range p.stdout.all()[from:] {
+				if strings.Contains(l, target) && !commonLog.MatchString(l) {
+					t.Fatalf("expected one log line per request on stdout, and nothing else; after the request %s, it printed:\n%s",
+						quoted, indentText(strings.Join(p.stdout.all()[from:], ""), 10))
+				}
 			}
 			if n := count(p.stdout.all()[from:], quoted); n > 1 {
 				t.Fatalf("expected one log line for the request %s, got %d:\n%s", quoted, n, indentText(strings.Join(p.stdout.all()[from:], ""), 10))

@@ -83,7 +83,7 @@ var exerciseChecks = map[string]func(*testing.T, target){
 	"3.2": checkMaxConns,
 	"3.3": checkShutdownTimeout,
 	"4.1": checkOptions,
-	"4.2": checkEchoEndpoint,
+	"4.2": checkMaxBody,
 	"4.3": checkMaxRequests,
 	"4.4": checkChunkedResponses,
 	"5.1": checkETag,

@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -48,11 +49,27 @@ func (s *site) file(name, content string) {
 		s.shell = append(s.shell, "mkdir -p $d/"+dir)
 	}
 	if len(content) > 200 {
-		// Another content of the same size shows the same framing.
-		s.shell = append(s.shell, fmt.Sprintf("head -c %d /dev/urandom > $d/%s", len(content), name))
-		return
+		panic("site.file: " + name + " is too long to print as a command; use site.numbers")
 	}
 	s.shell = append(s.shell, fmt.Sprintf("printf %s > $d/%s", printfQuote(content), name))
+}
+
+// numbers writes a file of the numbers 1 to n, one a line, as seq prints
+// them, and returns its content: a large file whose every byte the
+// command a failing check prints makes the same, and in which a part taken
+// from the wrong offset shows.
+func (s *site) numbers(name string, n int) string {
+	s.t.Helper()
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%d\n", i)
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(name))
+	if err := os.WriteFile(full, []byte(b.String()), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	s.shell = append(s.shell, fmt.Sprintf("seq 1 %d > $d/%s", n, name))
+	return b.String()
 }
 
 // start starts tg's program serving the folder root of the site (a
@@ -77,7 +94,7 @@ func checkETag(t *testing.T, tg target) {
 	s.file("page.txt", "version 1\n")
 	p := s.start(".", tg)
 	c := p.dial(t)
-	c.send(get("/page.txt"))
+	c.send(get("/page.txt", "Connection: close"))
 	r := c.expectStatus("GET", "HTTP/1.1 200 ")
 	etag, _ := r.get("ETag")
 	if !entityTag.MatchString(etag) {
@@ -124,13 +141,48 @@ func checkETag(t *testing.T, tg target) {
 			})
 		}
 	}
+	// The bug ETag exists for: an edit that keeps the size, in the same
+	// second, which Last-Modified cannot tell from the old version.
+	t.Run("a same-size edit in the same second gets a new ETag", func(t *testing.T) {
+		name := filepath.Join(s.dir, "page.txt")
+		before, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte("version 9\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The same second as before, another nanosecond.
+		old := before.ModTime()
+		edited := old.Truncate(time.Second).Add(time.Duration(old.Nanosecond()+500_000_000) % time.Second)
+		if err := os.Chtimes(name, edited, edited); err != nil {
+			t.Fatal(err)
+		}
+		if after, err := os.Stat(name); err != nil || after.ModTime().Equal(old) {
+			t.Skipf("this file system keeps modification times in whole seconds (%v), so no stat can tell the edit apart", old)
+		}
+		c := p.dial(t)
+		c.note = "save a file of -root twice within one second, keeping its size (printf 'version 1\\n' > $d/page.txt; " +
+			"printf 'version 9\\n' > $d/page.txt): a GET with If-None-Match and the first ETag must get the new file"
+		c.send(get("/page.txt", "If-None-Match: "+etag, "Connection: close"))
+		r := c.expectStatus("GET", "HTTP/1.1 200 ")
+		c.expectBody(r, "version 9\n")
+		if now, _ := r.get("ETag"); now == etag || !entityTag.MatchString(now) {
+			c.fail(report{what: "a new ETag for a file edited within the same second, to the same size: " +
+				"an ETag from the size and the modification time to the nanosecond",
+				expected: "ETag: (anything but " + etag + ")", got: "ETag: " + now})
+		}
+		if lm, _ := r.get("Last-Modified"); lm != lastModified {
+			t.Logf("Last-Modified moved from %s to %s: the edit crossed a second after all", lastModified, lm)
+		}
+	})
 	t.Run("a changed file gets a new ETag", func(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(s.dir, "page.txt"), []byte("version 2, longer\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		c := p.dial(t)
 		c.note = "edit a file of -root, so that its size changes; the ETag that GET then gets must differ"
-		c.send(get("/page.txt", "If-None-Match: "+etag))
+		c.send(get("/page.txt", "If-None-Match: "+etag, "Connection: close"))
 		r := c.expectStatus("GET", "HTTP/1.1 200 ")
 		c.expectBody(r, "version 2, longer\n")
 		if now, _ := r.get("ETag"); now == etag || !entityTag.MatchString(now) {
@@ -151,6 +203,13 @@ func checkETag(t *testing.T, tg target) {
 // uses, the session may rightly expire; the check then starts again, and
 // gives up after three such attempts.
 func checkSlidingSession(t *testing.T, tg target) {
+	t.Run("-h", func(t *testing.T) {
+		out, _ := exec.Command(binary(t, tg, false), "-h").CombinedOutput()
+		if !regexp.MustCompile(`(?m)^\s*-session-ttl\b`).Match(out) || !strings.Contains(string(out), "1h0m0s") {
+			t.Fatalf("expected the usage that -h prints to name -session-ttl and its default, 1h0m0s\n"+
+				"  sent:      go run ./%s -h\n  got:\n%s", tg.name, indentText(string(out), 30))
+		}
+	})
 	const ttl = time.Second
 	p := start(t, tg, "-session-ttl", ttl.String())
 	for attempt := 1; !slide(t, p, ttl); attempt++ {
@@ -313,17 +372,13 @@ func checkLoginThrottle(t *testing.T, tg target) {
 // unit, an If-Range that no longer holds, a HEAD.
 func checkRanges(t *testing.T, tg target) {
 	const abc = "0123456789abcdefghijklmnopqrstuvwxyz"
-	big := make([]byte, 256<<10)
-	for i := range big {
-		big[i] = byte(i % 251)
-	}
 	s := newSite(t)
 	s.file("abc.txt", abc)
-	s.file("big.bin", string(big))
+	big := s.numbers("big.txt", 50000) // 288,894 bytes
 	p := s.start(".", tg)
 
 	c := p.dial(t)
-	c.send(get("/abc.txt"))
+	c.send(get("/abc.txt", "Connection: close"))
 	whole := c.expectStatus("GET", "HTTP/1.1 200 ")
 	c.expectField(whole, "Accept-Ranges", "bytes")
 	ctype, _ := whole.get("Content-Type")
@@ -342,10 +397,9 @@ func checkRanges(t *testing.T, tg target) {
 		{"bytes=35-35, the last byte", "/abc.txt", []string{"Range: bytes=35-35"}, "HTTP/1.1 206 ", "bytes 35-35/36", "z"},
 		{"bytes=30-99, past the end", "/abc.txt", []string{"Range: bytes=30-99"}, "HTTP/1.1 206 ", "bytes 30-35/36", abc[30:]},
 		{"bytes=-100, more than the file", "/abc.txt", []string{"Range: bytes=-100"}, "HTTP/1.1 206 ", "bytes 0-35/36", abc},
-		{"bytes=100000-199999 of 256 KiB", "/big.bin", []string{"Range: bytes=100000-199999"}, "HTTP/1.1 206 ", "bytes 100000-199999/262144", string(big[100000:200000])},
+		{"bytes=100000-199999 of 282 KiB", "/big.txt", []string{"Range: bytes=100000-199999"}, "HTTP/1.1 206 ", "bytes 100000-199999/288894", big[100000:200000]},
 		{"bytes=36-, after the end", "/abc.txt", []string{"Range: bytes=36-"}, "HTTP/1.1 416 ", "bytes */36", ""},
 		{"bytes=-0", "/abc.txt", []string{"Range: bytes=-0"}, "HTTP/1.1 416 ", "bytes */36", ""},
-		{"two ranges: the whole file", "/abc.txt", []string{"Range: bytes=0-1,5-6"}, "HTTP/1.1 200 ", "", abc},
 		{"another unit: ignored", "/abc.txt", []string{"Range: items=0-5"}, "HTTP/1.1 200 ", "", abc},
 		{"If-Range: Last-Modified", "/abc.txt", []string{"Range: bytes=0-9", "If-Range: " + lastModified}, "HTTP/1.1 206 ", "bytes 0-9/36", abc[:10]},
 		{"If-Range: an older date", "/abc.txt", []string{"Range: bytes=0-9", "If-Range: Sat, 01 Jan 2000 00:00:00 GMT"}, "HTTP/1.1 200 ", "", abc},
@@ -369,6 +423,24 @@ func checkRanges(t *testing.T, tg target) {
 				c.expectBody(r, tt.body)
 			}
 			// Framing that promised more or less than it sent shows here.
+			c.expectStatus("GET", "HTTP/1.1 200 ")
+			c.expectClosed()
+		})
+	}
+	// Several ranges have three right answers (RFC 9110 §14.2, §15.3.7):
+	// the whole file; one part that covers them all, coalesced; or a
+	// multipart/byteranges body with a part for each (or for the coalesced
+	// ones). A part that leaves out a range asked for is none of them.
+	for _, tt := range []struct{ name, ranges string }{
+		{"two ranges", "bytes=0-1,5-6"},
+		{"two ranges, the second first", "bytes=20-24,2-3"},
+	} {
+		t.Run(tt.name+": the whole file, one part that covers both, or multipart/byteranges", func(t *testing.T) {
+			c := p.dial(t)
+			c.send(get("/abc.txt", "Range: "+tt.ranges), get("/abc.txt", "Connection: close"))
+			r := c.expectResponse("GET")
+			c.expectFraming(r)
+			c.expectRanges(r, tt.ranges, abc, ctype)
 			c.expectStatus("GET", "HTTP/1.1 200 ")
 			c.expectClosed()
 		})
