@@ -15,60 +15,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
-
-const repoRoot = resolve(import.meta.dirname, "..", "..");
-
-const chromiumPath = [
-  process.env.CHROMIUM_PATH,
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome",
-].find((p) => p && existsSync(p));
-
-// The flags that keep Chromium from reaching out to the network: this test
-// talks to 127.0.0.1 only.
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-// startServer builds part5 and starts it on a free port; it resolves to the
-// URL from the program's first line and a function that stops it.
-async function startServer(dir) {
-  const binary = join(dir, "part5-static-and-login");
-  execFileSync("go", ["build", "-o", binary, "./part5-static-and-login"], { cwd: repoRoot, stdio: "inherit" });
-  const server = spawn(binary, ["-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const stop = () => {
-    if (server.exitCode === null && server.signalCode === null) server.kill("SIGTERM");
-  };
-  try {
-    const lines = createInterface({ input: server.stdout });
-    const first = await new Promise((resolveLine, reject) => {
-      lines.once("line", resolveLine);
-      server.once("exit", (code) => reject(new Error(`part5 exited with ${code} before its first line`)));
-    });
-    lines.on("line", () => {}); // keep reading the access log, so the server never blocks on it
-    const match = first.match(/^Serving HTTP on (http:\/\/127\.0\.0\.1:\d+) \.\.\.$/);
-    assert.ok(match, `first line: ${first}`);
-    return { url: match[1], stop };
-  } catch (err) {
-    stop(); // a server that started but is of no use must not keep node waiting on its output
-    throw err;
-  }
-}
+import { chromiumArgs, chromiumPath, skipUnlessChromium, startPart } from "./programs.mjs";
 
 test("log in, reload, log out in a real browser", {
-  skip: chromiumPath ? false : "no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH",
+  skip: skipUnlessChromium,
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "part5-browsertest-"));
@@ -82,7 +36,7 @@ test("log in, reload, log out in a real browser", {
   let server;
   let browser;
   try {
-    server = await startServer(dir);
+    server = await startPart(dir, "part5-static-and-login");
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     const context = await browser.newContext({ viewport: { width: 640, height: 560 } });
     const page = await context.newPage();

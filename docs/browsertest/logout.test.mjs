@@ -16,49 +16,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
-
-const repoRoot = resolve(import.meta.dirname, "..", "..");
-
-const chromiumPath = [
-  process.env.CHROMIUM_PATH,
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome",
-].find((p) => p && existsSync(p));
-
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-// startServer builds part5 and starts it on a free port (as login.test.mjs
-// does); it resolves to the URL from the program's first line and a
-// function that stops it.
-async function startServer(dir) {
-  const binary = join(dir, "part5-static-and-login");
-  execFileSync("go", ["build", "-o", binary, "./part5-static-and-login"], { cwd: repoRoot, stdio: "inherit" });
-  const server = spawn(binary, ["-addr", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: server.stdout });
-  const first = await new Promise((resolveLine, reject) => {
-    lines.once("line", resolveLine);
-    server.once("exit", (code) => reject(new Error(`part5 exited with ${code} before its first line`)));
-  });
-  lines.on("line", () => {});
-  const match = first.match(/^Serving HTTP on (http:\/\/127\.0\.0\.1:\d+) \.\.\.$/);
-  assert.ok(match, `first line: ${first}`);
-  return { url: match[1], stop: () => server.kill("SIGTERM") };
-}
+import { chromiumArgs, chromiumPath, skipUnlessChromium, startPart } from "./programs.mjs";
 
 // startAttacker serves a page that posts a form to target as soon as it
 // loads, as a malicious site would; it resolves to its port and a function
@@ -76,14 +39,18 @@ async function startAttacker(target) {
 }
 
 test("a page of another site cannot log the user out", {
-  skip: chromiumPath ? false : "no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH",
+  skip: skipUnlessChromium,
   timeout: 120_000,
 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "part5-browsertest-"));
-  const server = await startServer(dir);
-  const attacker = await startAttacker(server.url + "/api/logout");
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  // Everything started is stopped in finally, whatever fails first.
+  let server;
+  let attacker;
+  let browser;
   try {
+    server = await startPart(dir, "part5-static-and-login");
+    attacker = await startAttacker(server.url + "/api/logout");
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(server.url + "/");
@@ -108,9 +75,9 @@ test("a page of another site cannot log the user out", {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.locator("#login").waitFor({ state: "visible" });
   } finally {
-    await browser.close();
-    attacker.stop();
-    server.stop();
+    await browser?.close();
+    attacker?.stop();
+    server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -5,74 +5,30 @@
 //
 //   cd docs/browsertest && npm ci && npm test
 //
-// It also takes the pictures of the page that the chapters show, into
-// docs/images/wire-*.png, so that they never go stale.
+// It also takes the pictures of the page that the chapters show:
+// SCREENSHOTS=../images npm test remakes docs/images/wire-*.png, as
+// login.test.mjs does for chapter 5's pictures.
 //
 // It needs Chromium (Debian: apt-get install chromium) and Go; it downloads
 // nothing. Without Chromium it is skipped, with a message saying so.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { chromiumArgs, chromiumPath, skipUnlessChromium, start, startPart } from "./programs.mjs";
 
-const repoRoot = resolve(import.meta.dirname, "..", "..");
-const images = join(repoRoot, "docs", "images");
-
-const chromiumPath = [
-  process.env.CHROMIUM_PATH,
-  "/usr/bin/chromium",
-  "/usr/bin/chromium-browser",
-  "/usr/bin/google-chrome",
-].find((p) => p && existsSync(p));
-
-// The flags that keep Chromium from reaching out to the network: this test
-// talks to 127.0.0.1 only.
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-// start builds the program in folder pkg (once) and starts it with args;
-// it resolves to the process and its first n lines of output.
-const built = new Map();
-async function start(dir, pkg, args, n) {
-  if (!built.has(pkg)) {
-    const binary = join(dir, pkg.replaceAll("/", "-"));
-    execFileSync("go", ["build", "-o", binary, "./" + pkg], { cwd: repoRoot, stdio: "inherit" });
-    built.set(pkg, binary);
-  }
-  const proc = spawn(built.get(pkg), args, { stdio: ["ignore", "pipe", "inherit"] });
-  const lines = createInterface({ input: proc.stdout });
-  const first = [];
-  await new Promise((resolveLines, reject) => {
-    lines.on("line", (line) => {
-      if (first.length < n) first.push(line);
-      if (first.length === n) resolveLines();
-    });
-    proc.once("exit", (code) => reject(new Error(`${pkg} exited with ${code} before ${n} lines`)));
-  });
-  return { proc, first };
-}
-
-// startPart starts a part on a free port, and a relay in front of it; it
-// resolves to the relay's address for clients and the page's URL.
-async function startPart(dir, part, args, stops) {
-  const server = await start(dir, part, ["-addr", "127.0.0.1:0", ...args], 1);
-  stops.push(() => server.proc.kill("SIGTERM"));
-  const serverURL = server.first[0].match(/(http:\/\/127\.0\.0\.1:\d+)/)[1];
+// startRelayed starts a part on a free port, and a relay in front of it;
+// it resolves to the relay's address for clients and the page's URL.
+async function startRelayed(dir, part, args, stops) {
+  const server = await startPart(dir, part, args);
+  stops.push(server.stop);
   const relay = await start(dir, "docs/wire",
-    ["-listen", "127.0.0.1:0", "-ui", "127.0.0.1:0", "-to", serverURL.slice("http://".length)], 2);
-  stops.push(() => relay.proc.kill("SIGTERM"));
+    ["-listen", "127.0.0.1:0", "-ui", "127.0.0.1:0", "-to", server.url.slice("http://".length)], 2);
+  stops.push(relay.stop);
   const relayURL = relay.first[0].match(/^Relaying (http:\/\/127\.0\.0\.1:\d+) to /)[1];
   const pageURL = relay.first[1].match(/^Sequence diagrams on (http:\/\/127\.0\.0\.1:\d+\/)$/)[1];
   return { relayURL, pageURL };
@@ -112,7 +68,7 @@ function converse(url, requests) {
 const request = (path, extra = "") => `GET ${path} HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n`;
 
 test("the relay's page draws each connection, live, in a real browser", {
-  skip: chromiumPath ? false : "no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH",
+  skip: skipUnlessChromium,
   timeout: 180_000,
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "wire-browsertest-"));
@@ -126,11 +82,15 @@ test("the relay's page draws each connection, live, in a real browser", {
     await page.locator("#status.live").waitFor();
     return page;
   };
-  const shot = (page, name) => page.screenshot({ path: join(images, name + ".png"), fullPage: true });
+  const shot = async (page, name) => {
+    if (process.env.SCREENSHOTS) {
+      await page.screenshot({ path: join(process.env.SCREENSHOTS, name + ".png"), fullPage: true });
+    }
+  };
   const seen = (page, text, timeout = 2000) => page.getByText(text).first().waitFor({ timeout });
   try {
     await t.test("part 1: a browser's request, and the bytes of an arrow", async () => {
-      const { relayURL, pageURL } = await startPart(dir, "part1-hello", [], stops);
+      const { relayURL, pageURL } = await startRelayed(dir, "part1-hello", [], stops);
       const page = await open(pageURL, 2);
       const visitor = await browser.newPage();
       await visitor.goto(relayURL + "/");
@@ -155,7 +115,7 @@ test("the relay's page draws each connection, live, in a real browser", {
 
     for (const [part, name] of [["part2-tcpserver", "wire-part2"], ["part3-threaded", "wire-part3"]]) {
       await t.test(`${part}: four clients of a -delay 1s server`, async () => {
-        const { relayURL, pageURL } = await startPart(dir, part, ["-delay", "1s"], stops);
+        const { relayURL, pageURL } = await startRelayed(dir, part, ["-delay", "1s"], stops);
         const page = await open(pageURL, 4);
         const replies = await Promise.all([1, 2, 3, 4].map(() => exchange(relayURL, request("/"))));
         for (const r of replies) assert.match(r, /^HTTP\/1\.1 200 OK\r\n[^]*Hello, World!$/);
@@ -167,7 +127,7 @@ test("the relay's page draws each connection, live, in a real browser", {
     }
 
     await t.test("part 4: keep-alive, and a pipelined batch answered in one write", async () => {
-      const { relayURL, pageURL } = await startPart(dir, "part4-httpserver", [], stops);
+      const { relayURL, pageURL } = await startRelayed(dir, "part4-httpserver", [], stops);
       const page = await open(pageURL, 2);
       // Keep-alive: two requests, one after the other, on one connection.
       const kept = await converse(relayURL, [request("/"), request("/nope", "Connection: close\r\n")]);
@@ -183,7 +143,7 @@ test("the relay's page draws each connection, live, in a real browser", {
     });
 
     await t.test("part 5: the login's cookie round trip", async () => {
-      const { relayURL, pageURL } = await startPart(dir, "part5-static-and-login", [], stops);
+      const { relayURL, pageURL } = await startRelayed(dir, "part5-static-and-login", [], stops);
       const page = await open(pageURL, 3);
       const visitor = await browser.newPage();
       await visitor.goto(relayURL + "/");
