@@ -124,9 +124,17 @@ func (c *client) expectClosed() {
 	c.waitWrite()
 	c.about = 0
 	c.conn.SetReadDeadline(time.Now().Add(answerTimeout))
+	leftover := c.br.Buffered() > 0 // came with the last response, after its end
 	before := c.received.Len() - c.br.Buffered()
 	_, err := io.Copy(io.Discard, c.br)
 	switch {
+	case leftover && c.responses > 0:
+		c.about = c.responses // bytes past the end of the last response
+		c.fail(report{
+			what:     "nothing after the end of this response (no body after HEAD's head, nothing past Content-Length), then the close",
+			expected: "",
+			got:      c.received.String()[before:],
+		})
 	case c.received.Len() > before:
 		c.about = c.responses + 1 // bytes of one more response
 		c.fail(report{
