@@ -203,14 +203,18 @@ var Ladders = []Ladder{
 				Name:  "request-timeout",
 				Title: "a head that stalls gets 408 Request Timeout (this check takes about 10 s)",
 				Todo: "When a request's first byte arrives, set a read deadline (part 4: 10 s; at most 10 s " +
-					"here). If the head is not complete in time, answer 408 Request Timeout and close.",
+					"here). If the head is not complete in time, answer 408 Request Timeout and close. " +
+					"The 408 must still be writable: set the write deadline when you write the answer, " +
+					"not together with the read deadline, which has passed by then.",
 				Section: "Checkpoint 9: a head that stalls gets 408",
 			},
 			{
 				Name:  "head",
 				Title: "HEAD gets GET's head and never a body, error pages included",
 				Todo: "For HEAD, write the head that GET would get, Content-Length included, and no body; " +
-					"the same for an error: a HEAD request refused with 400 gets the 400 head alone.",
+					"the same for an error: a HEAD request refused with 400, or with 414 for a target over 8 KiB " +
+					"(keep the method, which came first, even when the request line is too long to read whole), " +
+					"gets that head alone.",
 				Section: "Checkpoint 10: HEAD",
 			},
 		},

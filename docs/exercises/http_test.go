@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -65,8 +66,10 @@ func methodOf(request []any) string {
 // the status and the framing, then more, if it is not nil. It stops at the
 // first row that fails.
 func checkRows(t *testing.T, p *program, rows []row, more func(*testing.T, *client, row, *response)) {
+	t.Helper() // a failure names the line of the check that sent the rows
 	for _, r := range rows {
 		ok := t.Run(r.name, func(t *testing.T) {
+			t.Helper()
 			c := p.dial(t)
 			c.send(r.request...)
 			resp := c.expectStatus(methodOf(r.request), r.status)
@@ -148,4 +151,18 @@ func (c *client) expectAPIMessage(r *response, code int) string {
 		c.fail(report{what: `a JSON object with a message and the code`, expected: fmt.Sprintf(`{"message":"…","code":%d}`, code), got: string(r.body)})
 	}
 	return *msg.Message
+}
+
+// expectJSON checks that r's body is the JSON value want: the same members
+// and values, in any order, with any white space, a final newline or not
+// (json.Encoder writes one, json.Marshal does not).
+func (c *client) expectJSON(r *response, want string) {
+	c.t.Helper()
+	var w, got any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		panic(fmt.Sprintf("expectJSON: %q is not JSON: %v", want, err))
+	}
+	if json.Unmarshal(r.body, &got) != nil || !reflect.DeepEqual(got, w) {
+		c.fail(report{what: "the body: this JSON value (any order of members, any white space)", expected: want, got: string(r.body)})
+	}
 }

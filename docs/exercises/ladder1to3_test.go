@@ -130,8 +130,8 @@ func checkGracefulShutdown(t *testing.T, tg target) {
 		t.Run(sig.String(), func(t *testing.T) {
 			p := start(t, tg, "-delay", "500ms")
 			c := p.dial(t)
-			c.note = fmt.Sprintf("run curl -v http://localhost:8888/ and, within half a second, press Ctrl-C in the server's terminal "+
-				"(or kill -%s its process):\ncurl must get Hello, World!, and the server exit with status 0", strings.TrimPrefix(signalName(sig), "SIG"))
+			c.note = "run curl -v http://localhost:8888/ and, within half a second, " + howToSend(sig) +
+				":\ncurl must get Hello, World!, and the server exit with status 0"
 			c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
 			// The handler prints the head before its delay: once the empty
 			// line is out, the request is in flight.
@@ -165,7 +165,8 @@ func checkGracefulShutdown(t *testing.T, tg target) {
 			conn.Close()
 			if time.Now().After(deadline) {
 				t.Fatalf("expected the listener to be closed at the signal, so that new clients are refused\n"+
-					"  try it:    run curl -v http://localhost:8888/ and, within two seconds, press Ctrl-C in the server's terminal;\n"+
+					"  try it:    run curl -v http://localhost:8888/ and, within two seconds, send the server SIGTERM\n"+
+					"             (kill -TERM with its process id; Ctrl-C sends SIGINT, which must do the same);\n"+
 					"             a second curl meanwhile must get \"Connection refused\"\n"+
 					"             (with your server running: %s)\n"+
 					"  got:       connections still accepted a second after SIGTERM, with the request in flight", p.runLine())
@@ -174,6 +175,14 @@ func checkGracefulShutdown(t *testing.T, tg target) {
 		}
 		c.expectExactly(hello)
 	})
+}
+
+// howToSend says how a learner sends sig to the server by hand.
+func howToSend(sig os.Signal) string {
+	if sig == syscall.SIGINT {
+		return "press Ctrl-C in the server's terminal (Ctrl-C sends SIGINT)"
+	}
+	return "send the server SIGTERM from another terminal: kill -TERM with its process id (Ctrl-C would send SIGINT)"
 }
 
 func signalName(sig os.Signal) string {

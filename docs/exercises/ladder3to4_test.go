@@ -421,7 +421,8 @@ func (c *client) whyNot(err error, d time.Duration) string {
 }
 
 // checkHeadRequests: HEAD gets GET's head and no body, on success and on
-// error; the next response on the connection starts right after the head.
+// error (a target too long included); the next response on the connection
+// starts right after the head.
 func checkHeadRequests(t *testing.T, tg target) {
 	p := start(t, tg)
 	c := p.dial(t)
@@ -451,6 +452,14 @@ func checkHeadRequests(t *testing.T, tg target) {
 		c := p.dial(t)
 		c.send("HEAD / HTTP/1.1\r\nHost: localhost\r\nHost: example.com\r\n\r\n")
 		c.expectStatus("HEAD", "HTTP/1.1 400 ")
+		c.expectClosed() // the error page must not follow the head
+	})
+	t.Run("HEAD with a 9 KiB target: 414", func(t *testing.T) {
+		// The request line is too long to be read whole, but its method
+		// came first: the answer is still to a HEAD.
+		c := p.dial(t)
+		c.send("HEAD /", repeat('a', 9<<10), " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.expectStatus("HEAD", "HTTP/1.1 414 ")
 		c.expectClosed() // the error page must not follow the head
 	})
 	t.Run("net/http HEAD /", func(t *testing.T) {

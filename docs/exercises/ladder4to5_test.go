@@ -273,7 +273,7 @@ func checkSession(t *testing.T, tg target) {
 		c := p.dial(t)
 		c.send(get("/api/me", cookie, "Connection: close"))
 		r := c.expectStatus("GET", "HTTP/1.1 200 ")
-		c.expectBody(r, `{"user":"ada"}`+"\n")
+		c.expectJSON(r, `{"user":"ada"}`)
 	})
 	checkRows(t, p, []row{
 		{"GET /api/me without a cookie", []any{get("/api/me", "Connection: close")}, "HTTP/1.1 401 "},
