@@ -351,6 +351,25 @@ func TestTables(t *testing.T) {
 				t.Errorf("exercise %s: %s does not link its solution %s", ex.Number, chapter, patch)
 			}
 		}
+		if ex.Open {
+			continue
+		}
+		// The solution itself, explained, is on the chapter's solutions page,
+		// under its anchor and with the patch quoted, so that reading the
+		// chapter on the way to a check does not give it away.
+		n, _, _ := strings.Cut(ex.Number, ".")
+		for _, page := range []string{"docs/solutions-part" + n + ".md", "docs/zh/solutions-part" + n + ".md"} {
+			text, err := os.ReadFile(filepath.Join(root, page))
+			if err != nil {
+				t.Errorf("exercise %s: %v", ex.Number, err)
+				continue
+			}
+			anchor := `<a id="solution-` + strings.ReplaceAll(ex.Number, ".", "-") + `"></a>`
+			marker := "<!-- patch " + ex.SolutionPatch()
+			if !strings.Contains(string(text), anchor) || !strings.Contains(string(text), marker) {
+				t.Errorf("exercise %s: %s has no section %s quoting %s", ex.Number, page, anchor, ex.SolutionPatch())
+			}
+		}
 	}
 	seen = map[string]bool{}
 	for _, l := range Ladders {
