@@ -385,7 +385,9 @@ func (w lineWriter) Write(p []byte) (int, error) {
 
 // TestAccessLogGaps: a response cut short still gets its access log line,
 // with the status its head said: a handler that panics after its head went
-// out, and a response the client went away from.
+// out, a response the client went away from, and a handler that set an
+// invalid Content-Length and wrote nothing (the server still answers, so it
+// still logs).
 func TestAccessLogGaps(t *testing.T) {
 	var logged syncBuffer
 	log.SetOutput(&logged) // the panic's stack
@@ -402,6 +404,8 @@ func TestAccessLogGaps(t *testing.T) {
 				panic("the client sent its body, and was to reset the connection instead")
 			}
 			w.Write(make([]byte, 64<<10)) // more than the write buffer: the write fails
+		case "/invalid-length":
+			w.Header().Set("Content-Length", "ten")
 		}
 	}), func(s *TCPServer) { s.AccessLog = lines })
 
@@ -418,6 +422,13 @@ func TestAccessLogGaps(t *testing.T) {
 		conn.SetLinger(0) // Close sends RST: the handler's read of the body fails, and so does its write
 		conn.Close()
 		checkLogLine(t, lines, `"POST /client-gone HTTP/1.1" 200 65536`)
+	})
+	t.Run("invalid Content-Length and no Write", func(t *testing.T) {
+		got := exchange(t, addr, "GET /invalid-length HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		if !strings.Contains(got, "\r\nContent-Length: 0\r\n") {
+			t.Errorf("response = %q, want an empty body with Content-Length: 0", got)
+		}
+		checkLogLine(t, lines, `"GET /invalid-length HTTP/1.1" 200 -`) // no body: "-" in the Common Log Format
 	})
 }
 

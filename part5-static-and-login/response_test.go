@@ -54,6 +54,11 @@ var handlerMistakes = handlerFunc(func(w *ResponseWriter, r *Request) {
 	case "/transfer-encoding":
 		w.Header().Set("Transfer-Encoding", "chunked")
 		io.WriteString(w, "hello")
+	case "/trailer":
+		w.Header().Set("Trailer", "X-Sum")
+		io.WriteString(w, "hello")
+	case "/error-interim":
+		w.Error(103, "Early hints are no answer.")
 	case "/connection-list":
 		w.Header().Set("Connection", "foo, close")
 		io.WriteString(w, "bye")
@@ -135,6 +140,18 @@ func TestHandlerMistakes(t *testing.T) {
 			send:    get("/transfer-encoding") + next,
 			want:    "HTTP/1.1 200 OK\r\nDate: X\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello" + nextAnswer,
 			wantLog: "Transfer-Encoding: chunked: ignored",
+		},
+		{
+			name:    "the handler's Trailer is dropped",
+			send:    get("/trailer") + next,
+			want:    "HTTP/1.1 200 OK\r\nDate: X\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello" + nextAnswer,
+			wantLog: "Trailer: X-Sum: ignored",
+		},
+		{
+			name:    "Error(103) cannot answer a request: 500",
+			send:    get("/error-interim") + next,
+			want:    page(500, "Early hints are no answer.", "") + nextAnswer,
+			wantLog: "Error(103): a 1xx cannot answer a request; sent as 500",
 		},
 		{
 			name: "Connection: foo, close closes",
