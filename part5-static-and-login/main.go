@@ -18,8 +18,11 @@ import (
 	"time"
 )
 
-// shutdownTimeout bounds how long a graceful shutdown waits for connections in flight.
-const shutdownTimeout = 10 * time.Second
+// shutdownTimeout bounds how long a graceful shutdown waits for connections in
+// flight. It is longer than the read timeout (10 s) plus the lingering close
+// (1 s), so that a request still arriving when the shutdown starts gets its
+// answer, or its 408, before main gives up.
+const shutdownTimeout = 15 * time.Second
 
 // The demo credentials, printed at start-up while they are in use.
 const (
