@@ -72,7 +72,7 @@ test("the relay's page draws each connection, live, in a real browser", {
   timeout: 180_000,
 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "wire-browsertest-"));
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  let browser; // launched inside try, so that finally cleans up if it fails
   const stops = [];
   // open opens the page of a relay, in a window wide enough for n
   // connections side by side.
@@ -89,6 +89,7 @@ test("the relay's page draws each connection, live, in a real browser", {
   };
   const seen = (page, text, timeout = 2000) => page.getByText(text).first().waitFor({ timeout });
   try {
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     await t.test("part 1: a browser's request, and the bytes of an arrow", async () => {
       const { relayURL, pageURL } = await startRelayed(dir, "part1-hello", [], stops);
       const page = await open(pageURL, 2);
@@ -165,7 +166,7 @@ test("the relay's page draws each connection, live, in a real browser", {
       await page.close();
     });
   } finally {
-    await browser.close();
+    await browser?.close();
     for (const stop of stops) stop();
     rmSync(dir, { recursive: true, force: true });
   }
