@@ -375,12 +375,17 @@ func checkAccessLog(t *testing.T, tg target) {
 			target, _, _ = strings.Cut(target, " ")
 			for _, l := range p.stdout.all()[from:] {
 				if strings.Contains(l, target) && !commonLog.MatchString(l) {
-					t.Fatalf("expected one log line per request on stdout, and nothing else; after the request %s, it printed:\n%s",
-						quoted, indentText(strings.Join(p.stdout.all()[from:], ""), 10))
+					c.fail(report{what: "one log line per request on stdout, and nothing else",
+						expectedNote: "only log lines about the request " + quoted,
+						gotNote:      "a line that names it and is not a log line: " + strconv.Quote(l),
+						stdout:       strings.Join(p.stdout.all()[from:], "")})
 				}
 			}
 			if n := count(p.stdout.all()[from:], quoted); n > 1 {
-				t.Fatalf("expected one log line for the request %s, got %d:\n%s", quoted, n, indentText(strings.Join(p.stdout.all()[from:], ""), 10))
+				c.fail(report{what: "one log line per request on stdout",
+					expectedNote: "one log line for the request " + quoted,
+					gotNote:      fmt.Sprintf("%d log lines for it", n),
+					stdout:       strings.Join(p.stdout.all()[from:], "")})
 			}
 		})
 		if !ok {

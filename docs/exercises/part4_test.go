@@ -4,7 +4,6 @@ package exercises
 
 import (
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -140,11 +139,9 @@ func checkMaxBody(t *testing.T, tg target) {
 		c.expectClosed()
 	})
 	t.Run("-h", func(t *testing.T) {
-		out, _ := exec.Command(binary(t, tg, false), "-h").CombinedOutput()
-		if !regexp.MustCompile(`(?m)^\s*-max-body\b`).Match(out) || !strings.Contains(string(out), "1048576") {
-			t.Fatalf("expected the usage that -h prints to name -max-body and its default, 1048576\n"+
-				"  sent:      go run ./%s -h\n  got:\n%s", tg.name, indentText(string(out), 20))
-		}
+		expectUsage(t, tg, func(out string) bool {
+			return regexp.MustCompile(`(?m)^\s*-max-body\b`).MatchString(out) && strings.Contains(out, "1048576")
+		}, "the usage that -h prints to name -max-body and its default, 1048576", "an entry -max-body that names its default, 1048576")
 	})
 }
 

@@ -5,13 +5,11 @@ package exercises
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -204,11 +202,9 @@ func checkETag(t *testing.T, tg target) {
 // gives up after three such attempts.
 func checkSlidingSession(t *testing.T, tg target) {
 	t.Run("-h", func(t *testing.T) {
-		out, _ := exec.Command(binary(t, tg, false), "-h").CombinedOutput()
-		if !regexp.MustCompile(`(?m)^\s*-session-ttl\b`).Match(out) || !strings.Contains(string(out), "1h0m0s") {
-			t.Fatalf("expected the usage that -h prints to name -session-ttl and its default, 1h0m0s\n"+
-				"  sent:      go run ./%s -h\n  got:\n%s", tg.name, indentText(string(out), 30))
-		}
+		expectUsage(t, tg, func(out string) bool {
+			return regexp.MustCompile(`(?m)^\s*-session-ttl\b`).MatchString(out) && strings.Contains(out, "1h0m0s")
+		}, "the usage that -h prints to name -session-ttl and its default, 1h0m0s", "an entry -session-ttl that names its default, 1h0m0s")
 	})
 	const ttl = time.Second
 	p := start(t, tg, "-session-ttl", ttl.String())
@@ -233,15 +229,17 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 	client := &http.Client{Jar: jar, Timeout: answerTimeout, Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	base, _ := url.Parse("http://" + p.addr)
-	try := fmt.Sprintf("%s; then, in another terminal,\n"+
-		`curl -s -c /tmp/jar -H 'Content-Type: application/json' -d '{"username": "demo", "password": "gopher"}' http://localhost:8888/api/login`+"\n"+
-		`for i in 1 2 3 4 5 6; do sleep 0.25; curl -si -b /tmp/jar -c /tmp/jar http://localhost:8888/api/me; done`, p.runLine())
+	try := "in another terminal,\n" +
+		`curl -s -c /tmp/jar -H 'Content-Type: application/json' -d '{"username": "demo", "password": "gopher"}' http://localhost:8888/api/login` + "\n" +
+		`for i in 1 2 3 4 5 6; do sleep 0.25; curl -si -b /tmp/jar -c /tmp/jar http://localhost:8888/api/me; done`
 	var timeline []string
 	start := time.Now()
-	fail := func(what string, args ...any) {
+	// fail ends the check: what was expected, in words, and what came, as
+	// the timeline of the requests so far.
+	fail := func(what, expected string) {
 		t.Helper()
-		t.Fatalf("expected %s\n  try it:    %s\n  got:       %s", fmt.Sprintf(what, args...),
-			strings.ReplaceAll(try, "\n", "\n             "), strings.Join(timeline, "\n             "))
+		p.fail(t, report{what: what, note: try, expectedNote: expected,
+			gotNote: "these answers, the last one wrong (ms since the login was sent):", extra: strings.Join(timeline, "\n")})
 	}
 	request := func(method, path, body string) *http.Response {
 		t.Helper()
@@ -256,7 +254,7 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 		resp, err := client.Do(req)
 		if err != nil {
 			timeline = append(timeline, fmt.Sprintf("%4d ms  %s %s: %v", time.Since(start).Milliseconds(), method, path, err))
-			fail("an answer")
+			fail("an answer to every request", "an answer")
 		}
 		resp.Body.Close()
 		timeline = append(timeline, fmt.Sprintf("%4d ms  %s %s with %s: %s, Set-Cookie: %q",
@@ -273,7 +271,7 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 		}
 	}
 	if resp.StatusCode != 200 || token == "" {
-		fail("200 OK and a session cookie from the login")
+		fail("200 OK and a session cookie from the login", "200 OK with Set-Cookie: session=…")
 	}
 	for prev := loggedIn; ; {
 		time.Sleep(ttl / 4) // time passing is what this check is about
@@ -285,9 +283,9 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 					time.Since(prev).Round(time.Millisecond), strings.Join(timeline, "\n"))
 				return false
 			}
-			fail("200 OK from every /api/me while the session is used every %v: each use must move its expiry on,\n"+
-				"and send the cookie again with a Max-Age counted from then, as a browser drops a cookie once its\n"+
-				"Max-Age has run out", ttl/4)
+			fail(fmt.Sprintf("200 OK from every /api/me while the session is used every %v: each use must move its expiry on, "+
+				"and send the cookie again with a Max-Age counted from then, as a browser drops a cookie once its "+
+				"Max-Age has run out", ttl/4), "200 OK from every GET /api/me")
 		}
 		prev = sent
 		if sent.Sub(loggedIn) > ttl+ttl/4 {
@@ -456,18 +454,10 @@ func checkRanges(t *testing.T, tg target) {
 	t.Run("net/http", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", "http://"+p.addr+"/abc.txt", nil)
 		req.Header.Set("Range", "bytes=-3")
-		client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
-		defer client.CloseIdleConnections()
-		status, body := "no response", []byte(nil)
-		resp, err := client.Do(req)
-		if err == nil {
-			status = resp.Status
-			body, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
-		}
-		if err != nil || resp.StatusCode != 206 || string(body) != "xyz" {
-			t.Fatalf("expected 206 Partial Content and xyz from net/http's client\n  sent:      curl -v -r -3 http://localhost:8888/abc.txt\n"+
-				"             (with your server running: %s)\n  got:       %s, %q, %v", p.runLine(), status, body, err)
+		const curl = "curl -v -r -3 http://localhost:8888/abc.txt"
+		resp, body := httpSend(t, p, req, curl)
+		if resp.StatusCode != 206 || string(body) != "xyz" {
+			httpFailSent(t, p, curl, "206 Partial Content and the body xyz", resp, body)
 		}
 	})
 }

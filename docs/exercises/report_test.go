@@ -169,8 +169,11 @@ type report struct {
 	// and "nothing" would not say enough: "nothing yet, on a connection
 	// that stays open".
 	expectedNote string
-	// extra is more to show after the rest: the lines the program printed,
-	// say, for a failure that is not about one client's exchange.
+	// stdout and stderr are what the program printed, where the check is
+	// about that: the line it should have printed, why it exited.
+	stdout, stderr string
+	// extra is more to say after the rest, for a failure that is not about
+	// one client's exchange: why it matters, what to look for.
 	extra string
 }
 
@@ -202,6 +205,12 @@ func (r report) String() string {
 	}
 	if len(r.received) > 0 && string(r.received) != r.got {
 		fmt.Fprintf(&b, "  received (%d bytes):\n%s", len(r.received), showBytes(r.received, "             "))
+	}
+	if r.stdout != "" {
+		fmt.Fprintf(&b, "  stdout:\n%s", showBytes([]byte(r.stdout), "             "))
+	}
+	if r.stderr != "" {
+		fmt.Fprintf(&b, "  stderr:    %s\n", strings.ReplaceAll(firstLines(r.stderr, 40), "\n", "\n             "))
 	}
 	if r.extra != "" {
 		b.WriteString(indentText(r.extra, 30) + "\n")
@@ -324,18 +333,14 @@ func showBytes(data []byte, indent string) string {
 
 // indentText is text indented for a report, at most maxLines lines of it.
 func indentText(text string, maxLines int) string {
+	return "    " + strings.ReplaceAll(firstLines(text, maxLines), "\n", "\n    ")
+}
+
+// firstLines is text without its final line end, cut after maxLines lines.
+func firstLines(text string, maxLines int) string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if len(lines) > maxLines {
 		lines = append(lines[:maxLines], fmt.Sprintf("… (%d more lines)", len(lines)-maxLines))
 	}
-	return "    " + strings.Join(lines, "\n    ")
-}
-
-// indent makes a multi-line text line up after a label of a report.
-func indent(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return "(empty)"
-	}
-	return strings.ReplaceAll(s, "\n", "\n          ")
+	return strings.Join(lines, "\n")
 }
