@@ -5,7 +5,6 @@ package exercises
 import (
 	"fmt"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -68,19 +67,6 @@ func checkFiles(t *testing.T, tg target) {
 		// regular file may be opened.
 		checkRows(t, p, []row{{"GET /fifo: not a regular file", []any{get("/fifo", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
 	}
-}
-
-// mkfifo makes a named pipe in the site with the mkfifo command. It
-// reports false where there is none (Windows), and the check leaves that
-// case out.
-func (s *site) mkfifo(name string) bool {
-	s.t.Helper()
-	if err := exec.Command("mkfifo", filepath.Join(s.dir, filepath.FromSlash(name))).Run(); err != nil {
-		s.t.Logf("no mkfifo here, so the case of a FIFO is left out: %v", err)
-		return false
-	}
-	s.shell = append(s.shell, "mkfifo $d/"+name)
-	return true
 }
 
 // checkFolders: a folder's index.html, a 301 that adds the slash, no

@@ -287,37 +287,6 @@ func ladderNamed(name string) Ladder {
 	panic("no ladder " + name)
 }
 
-// nextStep tells a learner where they are on the ladder and what to build.
-func nextStep(l Ladder, i int, tg target) string {
-	cp := l.Checkpoints[i]
-	part := ""
-	if os.Getenv("PART") != "" {
-		part = "PART=" + tg.name + " "
-	}
-	return fmt.Sprintf("\n%s is on checkpoint %d of %d of the ladder %s → %s:\n    %s\n\n"+
-		"To do:\n%s\n\nRead: %s, section %q.\nCheck this step alone: %sgo test -tags exercises ./docs/exercises -run 'Ladder%s/^%d-'\n",
-		tg.name, i+1, len(l.Checkpoints), l.From, l.To, cp.Title,
-		wrap(cp.Todo, "    ", 88), l.Chapter, cp.Section, part, l.Name, i+1)
-}
-
-// wrap breaks text into lines of at most width bytes, each after indent.
-func wrap(text, indent string, width int) string {
-	var b strings.Builder
-	line := indent
-	for _, w := range strings.Fields(text) {
-		if len(line) > len(indent) && len(line)+1+len(w) > width {
-			b.WriteString(line + "\n")
-			line = indent
-		}
-		if len(line) > len(indent) {
-			line += " "
-		}
-		line += w
-	}
-	b.WriteString(line)
-	return b.String()
-}
-
 // TestTables checks that every exercise with a check, and every
 // checkpoint, has one, that no check is left without its entry, and that
 // the chapter sections the checkpoints point to exist.

@@ -177,23 +177,6 @@ func checkWaitInBacklog(t *testing.T, tg target) {
 	}
 }
 
-// enter connects a client that sends only the request line for path, and
-// returns once the server has printed that line: its handler is running,
-// waiting for the rest of the head.
-func enter(t *testing.T, p *program, path string) *client {
-	t.Helper()
-	c := p.dial(t)
-	line := "GET " + path + " HTTP/1.1\r\n"
-	c.send(line)
-	if _, ok := p.stdout.wait(0, func(l string) bool { return l == line }, answerTimeout, p.exited); !ok {
-		r := p.missingLine(fmt.Sprintf("the server to print the request line as it reads it, as the part does, within %v of its arrival", answerTimeout),
-			fmt.Sprintf("the line %q", line))
-		r.sent = c.command()
-		p.fail(t, r)
-	}
-	return c
-}
-
 // checkShutdownTimeout is exercise 3.3: on SIGTERM, a request in flight is
 // answered; the connections still open when -shutdown-timeout has passed,
 // and not before, are closed by the server; and the program exits 0. Without
@@ -244,5 +227,3 @@ func checkShutdownTimeout(t *testing.T, tg target) {
 		c.expectSilence("the connection still open right after SIGTERM: -shutdown-timeout is 10 s by default")
 	})
 }
-
-func isEmptyLine(line string) bool { return line == "\r\n" || line == "\n" }

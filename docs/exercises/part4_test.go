@@ -57,17 +57,6 @@ func checkOptions(t *testing.T, tg target) {
 	})
 }
 
-// expectAllow checks that r has an Allow field that lists every one of
-// methods (RFC 9110 §10.2.1), in any order.
-func (c *client) expectAllow(r *response, methods ...string) {
-	c.t.Helper()
-	allow, _ := r.get("Allow")
-	if !hasTokens(allow, methods...) {
-		want := strings.Join(methods, ", ")
-		c.fail(report{what: "an Allow field that lists " + want, expected: "Allow: " + want, got: "Allow: " + allow})
-	}
-}
-
 // checkMaxBody is exercise 4.2: -max-body BYTES sets the limit on a
 // request body, for both framings. A body of exactly the limit is echoed;
 // one byte more gets 413, whose page names the limit, and a close: a

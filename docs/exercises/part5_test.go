@@ -3,14 +3,12 @@
 package exercises
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -18,67 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// A site is a folder that a check serves with -root, made in a temporary
-// folder, and the shell commands that make the same folder by hand, in $d,
-// for the command a failing check prints.
-type site struct {
-	t     *testing.T
-	dir   string
-	shell []string
-}
-
-func newSite(t *testing.T) *site {
-	return &site{t: t, dir: t.TempDir(), shell: []string{"d=$(mktemp -d)"}}
-}
-
-// file writes a file, its name slash-separated and relative to the site's
-// folder, making the folders it is in.
-func (s *site) file(name, content string) {
-	s.t.Helper()
-	full := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	if dir := path.Dir(name); dir != "." {
-		s.shell = append(s.shell, "mkdir -p $d/"+dir)
-	}
-	if len(content) > 200 {
-		panic("site.file: " + name + " is too long to print as a command; use site.numbers")
-	}
-	s.shell = append(s.shell, fmt.Sprintf("printf %s > $d/%s", printfQuote(content), name))
-}
-
-// numbers writes a file of the numbers 1 to n, one a line, as seq prints
-// them, and returns its content: a large file whose every byte the
-// command a failing check prints makes the same, and in which a part taken
-// from the wrong offset shows.
-func (s *site) numbers(name string, n int) string {
-	s.t.Helper()
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "%d\n", i)
-	}
-	full := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := os.WriteFile(full, []byte(b.String()), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	s.shell = append(s.shell, fmt.Sprintf("seq 1 %d > $d/%s", n, name))
-	return b.String()
-}
-
-// start starts tg's program serving the folder root of the site (a
-// slash-separated name in it, or "."), with args after -root.
-func (s *site) start(root string, tg target, args ...string) *program {
-	s.t.Helper()
-	p := start(s.t, tg, append([]string{"-root", filepath.Join(s.dir, filepath.FromSlash(root))}, args...)...)
-	p.args = append([]string{"-root", path.Join("$d", root)}, args...)
-	p.setup = strings.Join(s.shell, " && ")
-	return p
-}
 
 // entityTag is the syntax of an ETag field's value (RFC 9110 §8.8.3).
 var entityTag = regexp.MustCompile(`^(W/)?"[\x21\x23-\x7e\x80-\xff]*"$`)
@@ -312,9 +249,7 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 func checkLoginThrottle(t *testing.T, tg target) {
 	p := start(t, tg)
 	login := func(password string) string {
-		body := `{"username": "demo", "password": "` + password + `"}`
-		return fmt.Sprintf("POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"+
-			"Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+		return loginRequest("application/json", `{"username": "demo", "password": "`+password+`"}`)
 	}
 	note := `for i in 1 2 3 4 5; do curl -s -H 'Content-Type: application/json' -d '{"username": "demo", "password": "wrong"}' http://localhost:8888/api/login; echo; done` +
 		"\nthen the same request with the password \"gopher\": it must get 429, as every other attempt for the rest of the minute"
@@ -335,14 +270,7 @@ func checkLoginThrottle(t *testing.T, tg target) {
 			c.fail(report{what: "Retry-After with the seconds to wait, from 1 to 60 (RFC 6585 §4, RFC 9110 §10.2.3)",
 				expected: "Retry-After: 60", got: "Retry-After: " + retry})
 		}
-		c.expectField(r, "Content-Type", "application/json")
-		var msg struct {
-			Message *string `json:"message"`
-			Code    *int    `json:"code"`
-		}
-		if json.Unmarshal(r.body, &msg) != nil || msg.Message == nil || *msg.Message == "" || msg.Code == nil || *msg.Code != -1 {
-			c.fail(report{what: "a JSON error like the API's others", expected: `{"message":"…","code":-1}`, got: string(r.body)})
-		}
+		c.expectAPIMessage(r, -1) // a JSON error like the API's others
 		if cookie, ok := r.get("Set-Cookie"); ok {
 			c.fail(report{what: "no session for a throttled address, whatever the password", expected: "", got: "Set-Cookie: " + cookie})
 		}
