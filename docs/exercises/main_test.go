@@ -5,6 +5,9 @@ package exercises
 import (
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -362,4 +365,51 @@ func TestTables(t *testing.T) {
 			t.Errorf("checkpointChecks has %s, which Ladders does not list", key)
 		}
 	}
+	// Every chapter with a checked exercise, and every ladder, has its
+	// top-level test, which go test finds by its name: without it the
+	// checks would never run, and only the proof's "did not run" would say so.
+	tests := topLevelTests(t)
+	want := map[string]string{} // test → what needs it
+	for _, ex := range Exercises {
+		if !ex.Open {
+			name, _, _ := strings.Cut(ex.TestName(), "/")
+			want[name] = "the exercises of chapter " + ex.Chapter()
+		}
+	}
+	for _, l := range Ladders {
+		if len(l.Checkpoints) > 0 {
+			name, _, _ := strings.Cut(l.CheckpointTest(0), "/")
+			want[name] = "the checkpoints of the ladder " + l.Name
+		}
+	}
+	for name, who := range want {
+		if !tests[name] {
+			t.Errorf("%s need a top-level test, func %s(t *testing.T), in main_test.go; there is none", who, name)
+		}
+	}
+}
+
+// topLevelTests returns the names of the package's top-level functions
+// whose names start with Test, read from its test files, where go test
+// finds them.
+func topLevelTests(t *testing.T) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("*_test.go") // go test runs in the package's folder
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files here: %v", err)
+	}
+	names := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") {
+				names[fn.Name.Name] = true
+			}
+		}
+	}
+	return names
 }
