@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -62,25 +63,12 @@ func waitPrinted(t *testing.T, p *program, c *client, want []string) time.Time {
 		return k == len(want)
 	}, answerTimeout, p.exited)
 	if !ok {
-		var b strings.Builder
-		for _, l := range want {
-			b.WriteString(l)
-		}
-		t.Fatalf("expected the server to print the request head it read, as HelloHandler does, line by line:\n%s"+
-			"  sent:      %s\n             (with your server running: %s)\n  got on stdout within %v:\n%s",
-			showBytes([]byte(b.String()), "             "), c.command(), p.runLine(), answerTimeout,
-			showBytes([]byte(strings.Join(p.stdout.all(), "")), "             "))
+		r := p.missingLine("the server to print the request head it read, as HelloHandler does, line by line",
+			"these lines, in order: "+strconv.Quote(strings.Join(want, "")))
+		r.sent = c.command()
+		p.fail(t, r)
 	}
 	return time.Now()
-}
-
-// usage runs tg's program with -h and returns what it printed.
-func usage(t *testing.T, tg target) string {
-	t.Helper()
-	cmd := exec.Command(binary(t, tg, false), "-h")
-	cmd.Dir = t.TempDir()
-	out, _ := cmd.CombinedOutput() // -h exits 0 or 2, as flag's ErrHelp does
-	return string(out)
 }
 
 // startLimited is start with the program allowed at most nofile open file
@@ -113,8 +101,7 @@ func startLimited(t *testing.T, tg target, nofile int, args ...string) *program 
 	line, _ := p.stdout.wait(0, func(string) bool { return true }, answerTimeout, p.exited)
 	m := firstLine.FindStringSubmatch(line)
 	if m == nil {
-		t.Fatalf("%s, with ulimit -n %d: expected a first line on stdout like \"Serving HTTP on http://127.0.0.1:PORT ...\"\n"+
-			"  got:    %q\n  stderr: %s", p.runLine(), nofile, line, indent(p.stderr.String()))
+		p.failStart(t, fmt.Sprintf("%q, with ulimit -n %d", line, nofile))
 	}
 	p.addr = m[1]
 	return p

@@ -137,3 +137,24 @@ func (c *client) waitWrite() {
 // pause records in the transcript that the client waited for the server
 // here, so that the command to paste waits too.
 func (c *client) pause() { c.sent = append(c.sent, step{pause: true}) }
+
+// enter connects a client that sends only the request line for path, and
+// returns once the server has printed that line: its handler is running,
+// waiting for the rest of the head.
+func enter(t *testing.T, p *program, path string) *client {
+	t.Helper()
+	c := p.dial(t)
+	line := "GET " + path + " HTTP/1.1\r\n"
+	c.send(line)
+	if _, ok := p.stdout.wait(0, func(l string) bool { return l == line }, answerTimeout, p.exited); !ok {
+		r := p.missingLine(fmt.Sprintf("the server to print the request line as it reads it, as the part does, within %v of its arrival", answerTimeout),
+			fmt.Sprintf("the line %q", line))
+		r.sent = c.command()
+		p.fail(t, r)
+	}
+	return c
+}
+
+// isEmptyLine reports whether a line the program printed is empty: the end
+// of a request head.
+func isEmptyLine(line string) bool { return line == "\r\n" || line == "\n" }

@@ -204,3 +204,14 @@ func isReset(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && strings.Contains(op.Err.Error(), "reset")
 }
+
+// expectAllow checks that r has an Allow field that lists every one of
+// methods (RFC 9110 §10.2.1), in any order: a 405 must have one (§15.5.6).
+func (c *client) expectAllow(r *response, methods ...string) {
+	c.t.Helper()
+	allow, _ := r.get("Allow")
+	if !hasTokens(allow, methods...) {
+		want := strings.Join(methods, ", ")
+		c.fail(report{what: "an Allow field that lists " + want, expected: "Allow: " + want, got: "Allow: " + allow})
+	}
+}

@@ -146,6 +146,13 @@ func TestHarnessReportWording(t *testing.T) {
 			want: []string{"expected the status line, in the second response on this connection\n"},
 		},
 		{
+			name: "what the program printed, lined up under the values",
+			r: report{what: "the program to exit with status 0", expectedNote: "exit status 0", gotNote: "exit status 1",
+				stdout: "Serving HTTP on http://127.0.0.1:8888 ...\nGET / HTTP/1.1\r\n", stderr: "shutdown:\n  2 still open\n"},
+			want: []string{"  stdout:\n             Serving HTTP on http://127.0.0.1:8888 ...␊\n             GET / HTTP/1.1␍␊\n",
+				"  stderr:    shutdown:\n               2 still open\n"},
+		},
+		{
 			name: "a missing field",
 			r:    report{what: "a Date field", expected: "Date: …", gotNote: "no Date field"},
 			want: []string{"  got:       nothing (no Date field)\n"},

@@ -5,6 +5,7 @@ package exercises
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"reflect"
@@ -20,8 +21,46 @@ const hello = "HTTP/1.1 200 OK\r\n" +
 	"\r\n" +
 	"Hello, World!"
 
+// httpDo sends a request with net/http as the client, a second opinion on
+// the framing, and returns the response and its body.
+func httpDo(t *testing.T, p *program, method, path string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+p.addr+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return httpSend(t, p, req, curlCommand(method, path))
+}
+
+// httpSend is httpDo for a request made by the caller; curl is the command
+// that sends the same request, for the report if no response, or not all of
+// its body, comes.
+func httpSend(t *testing.T, p *program, req *http.Request, curl string) (*http.Response, []byte) {
+	t.Helper()
+	client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
+	if err != nil {
+		p.fail(t, report{what: "a response from net/http's client", sent: curl,
+			expectedNote: "a response that net/http can read", gotNote: err.Error()})
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		p.fail(t, report{what: "the whole body from net/http's client", sent: curl,
+			expectedNote: "the body, to its end", got: string(body), gotNote: err.Error()})
+	}
+	return resp, body
+}
+
 // httpFail ends a check on a response that net/http read.
 func httpFail(t *testing.T, p *program, method, path, expected string, resp *http.Response, body []byte) {
+	t.Helper()
+	httpFailSent(t, p, curlCommand(method, path), expected, resp, body)
+}
+
+// httpFailSent is httpFail for the request that curl sends.
+func httpFailSent(t *testing.T, p *program, curl, expected string, resp *http.Response, body []byte) {
 	t.Helper()
 	var head strings.Builder
 	head.WriteString(resp.Proto + " " + resp.Status + "\r\n")
@@ -29,7 +68,7 @@ func httpFail(t *testing.T, p *program, method, path, expected string, resp *htt
 	head.WriteString("\r\n")
 	p.fail(t, report{
 		what:         expected,
-		sent:         curlCommand(method, path),
+		sent:         curl,
 		expected:     "",
 		expectedNote: expected,
 		got:          fmt.Sprintf("%s, Content-Length %d, a body of %d bytes", resp.Status, resp.ContentLength, len(body)),

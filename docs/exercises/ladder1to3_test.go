@@ -53,18 +53,16 @@ func checkDelayFlag(t *testing.T, tg target) {
 		c.expectExactly(hello)
 	})
 	t.Run("-h names -delay, a duration with default 0", func(t *testing.T) {
-		out := usage(t, tg)
-		var entry string
-		for _, block := range strings.Split(out, "\n  -")[1:] {
-			if strings.HasPrefix(block, "delay ") {
-				entry = block
+		expectUsage(t, tg, func(out string) bool {
+			var entry string
+			for _, block := range strings.Split(out, "\n  -")[1:] {
+				if strings.HasPrefix(block, "delay ") {
+					entry = block
+				}
 			}
-		}
-		if entry == "" || !strings.HasPrefix(entry, "delay duration") || strings.Contains(entry, "(default") {
-			t.Fatalf("expected go run ./%s -h to list\n\n  -delay duration\n    \t...\n\n"+
-				"a flag.Duration whose default is 0 (flag prints no \"(default ...)\" for a zero value)\n  got:\n%s",
-				tg.name, indentText(out, 30))
-		}
+			return strings.HasPrefix(entry, "delay duration") && !strings.Contains(entry, "(default")
+		}, "-h to list -delay, a flag.Duration whose default is 0",
+			`an entry "-delay duration" with no "(default ...)": flag prints none for a zero value`)
 	})
 }
 
@@ -150,10 +148,10 @@ func checkGracefulShutdown(t *testing.T, tg target) {
 		p := start(t, tg, "-delay", "2s")
 		c := p.dial(t)
 		c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
-		if _, ok := p.stdout.wait(0, isEmptyLine, answerTimeout, p.exited); !ok {
-			t.Fatalf("expected the server to print the request head it read, up to its empty line; stdout:\n%s",
-				showBytes([]byte(strings.Join(p.stdout.all(), "")), "    "))
-		}
+		c.note = "run curl -v http://localhost:8888/ and, within two seconds, send the server SIGTERM\n" +
+			"(kill -TERM with its process id; Ctrl-C sends SIGINT, which must do the same);\n" +
+			"a second curl meanwhile must get \"Connection refused\""
+		p.expectLine(t, isEmptyLine, "the server to print the request head it read, up to its empty line", c.note)
 		p.signal(t, syscall.SIGTERM)
 		// While the request is in flight (2 s), a new client must be refused.
 		deadline := time.Now().Add(time.Second)
@@ -164,12 +162,12 @@ func checkGracefulShutdown(t *testing.T, tg target) {
 			}
 			conn.Close()
 			if time.Now().After(deadline) {
-				t.Fatalf("expected the listener to be closed at the signal, so that new clients are refused\n"+
-					"  try it:    run curl -v http://localhost:8888/ and, within two seconds, send the server SIGTERM\n"+
-					"             (kill -TERM with its process id; Ctrl-C sends SIGINT, which must do the same);\n"+
-					"             a second curl meanwhile must get \"Connection refused\"\n"+
-					"             (with your server running: %s)\n"+
-					"  got:       connections still accepted a second after SIGTERM, with the request in flight", p.runLine())
+				p.fail(t, report{
+					what:         "the listener to be closed at the signal, so that new clients are refused",
+					note:         c.note,
+					expectedNote: "a new connection refused once SIGTERM has come",
+					gotNote:      "connections still accepted a second after SIGTERM, with the request in flight",
+				})
 			}
 			time.Sleep(20 * time.Millisecond)
 		}

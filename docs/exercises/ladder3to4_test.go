@@ -32,10 +32,7 @@ func checkRequestLine(t *testing.T, tg target) {
 	}
 	checkRows(t, p, rows, func(t *testing.T, c *client, r row, resp *response) {
 		if resp.code == 405 {
-			allow, _ := resp.get("Allow")
-			if !hasTokens(allow, "GET", "HEAD") {
-				c.fail(report{what: "an Allow field that lists GET and HEAD (RFC 9110 §15.5.6)", expected: "Allow: GET, HEAD", got: "Allow: " + allow})
-			}
+			c.expectAllow(resp, "GET", "HEAD")
 		}
 	})
 	t.Run("net/http GET /nope", func(t *testing.T) {
@@ -400,24 +397,15 @@ func checkRequestTimeout(t *testing.T, tg target) {
 	c := p.dial(t)
 	c.send("GET / HTTP/1.1\r\nHost: localhost\r\n") // and never the empty line
 	c.pause()
+	what := fmt.Sprintf("408 Request Timeout within %v of a head that stopped arriving", wait)
 	r, err := c.readResponse("GET", wait)
-	if err != nil || !strings.HasPrefix(r.statusLine, "HTTP/1.1 408 ") {
-		got := c.received.String()
-		if r != nil && err == nil {
-			got = r.statusLine
-		}
-		c.fail(report{what: fmt.Sprintf("408 Request Timeout within %v of a head that stopped arriving", wait),
-			expected: "HTTP/1.1 408 ", prefix: true, got: got, gotNote: c.whyNot(err, wait)})
+	switch {
+	case err != nil:
+		c.fail(report{what: what, expected: "HTTP/1.1 408 ", prefix: true, got: c.received.String(), gotNote: c.why(err, wait)})
+	case !strings.HasPrefix(r.statusLine, "HTTP/1.1 408 "):
+		c.fail(report{what: what, expected: "HTTP/1.1 408 ", prefix: true, got: r.statusLine})
 	}
 	c.expectClosed()
-}
-
-// whyNot is why for a read that may have succeeded.
-func (c *client) whyNot(err error, d time.Duration) string {
-	if err == nil {
-		return ""
-	}
-	return c.why(err, d)
 }
 
 // checkHeadRequests: HEAD gets GET's head and no body, on success and on

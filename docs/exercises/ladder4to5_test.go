@@ -5,7 +5,6 @@ package exercises
 import (
 	"fmt"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -68,19 +67,6 @@ func checkFiles(t *testing.T, tg target) {
 		// regular file may be opened.
 		checkRows(t, p, []row{{"GET /fifo: not a regular file", []any{get("/fifo", "Connection: close")}, "HTTP/1.1 404 "}}, nil)
 	}
-}
-
-// mkfifo makes a named pipe in the site with the mkfifo command. It
-// reports false where there is none (Windows), and the check leaves that
-// case out.
-func (s *site) mkfifo(name string) bool {
-	s.t.Helper()
-	if err := exec.Command("mkfifo", filepath.Join(s.dir, filepath.FromSlash(name))).Run(); err != nil {
-		s.t.Logf("no mkfifo here, so the case of a FIFO is left out: %v", err)
-		return false
-	}
-	s.shell = append(s.shell, "mkfifo $d/"+name)
-	return true
 }
 
 // checkFolders: a folder's index.html, a 301 that adds the slash, no
@@ -375,12 +361,17 @@ func checkAccessLog(t *testing.T, tg target) {
 			target, _, _ = strings.Cut(target, " ")
 			for _, l := range p.stdout.all()[from:] {
 				if strings.Contains(l, target) && !commonLog.MatchString(l) {
-					t.Fatalf("expected one log line per request on stdout, and nothing else; after the request %s, it printed:\n%s",
-						quoted, indentText(strings.Join(p.stdout.all()[from:], ""), 10))
+					c.fail(report{what: "one log line per request on stdout, and nothing else",
+						expectedNote: "only log lines about the request " + quoted,
+						gotNote:      "a line that names it and is not a log line: " + strconv.Quote(l),
+						stdout:       strings.Join(p.stdout.all()[from:], "")})
 				}
 			}
 			if n := count(p.stdout.all()[from:], quoted); n > 1 {
-				t.Fatalf("expected one log line for the request %s, got %d:\n%s", quoted, n, indentText(strings.Join(p.stdout.all()[from:], ""), 10))
+				c.fail(report{what: "one log line per request on stdout",
+					expectedNote: "one log line for the request " + quoted,
+					gotNote:      fmt.Sprintf("%d log lines for it", n),
+					stdout:       strings.Join(p.stdout.all()[from:], "")})
 			}
 		})
 		if !ok {

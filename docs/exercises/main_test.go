@@ -5,6 +5,9 @@ package exercises
 import (
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -287,37 +290,6 @@ func ladderNamed(name string) Ladder {
 	panic("no ladder " + name)
 }
 
-// nextStep tells a learner where they are on the ladder and what to build.
-func nextStep(l Ladder, i int, tg target) string {
-	cp := l.Checkpoints[i]
-	part := ""
-	if os.Getenv("PART") != "" {
-		part = "PART=" + tg.name + " "
-	}
-	return fmt.Sprintf("\n%s is on checkpoint %d of %d of the ladder %s → %s:\n    %s\n\n"+
-		"To do:\n%s\n\nRead: %s, section %q.\nCheck this step alone: %sgo test -tags exercises ./docs/exercises -run 'Ladder%s/^%d-'\n",
-		tg.name, i+1, len(l.Checkpoints), l.From, l.To, cp.Title,
-		wrap(cp.Todo, "    ", 88), l.Chapter, cp.Section, part, l.Name, i+1)
-}
-
-// wrap breaks text into lines of at most width bytes, each after indent.
-func wrap(text, indent string, width int) string {
-	var b strings.Builder
-	line := indent
-	for _, w := range strings.Fields(text) {
-		if len(line) > len(indent) && len(line)+1+len(w) > width {
-			b.WriteString(line + "\n")
-			line = indent
-		}
-		if len(line) > len(indent) {
-			line += " "
-		}
-		line += w
-	}
-	b.WriteString(line)
-	return b.String()
-}
-
 // TestTables checks that every exercise with a check, and every
 // checkpoint, has one, that no check is left without its entry, and that
 // the chapter sections the checkpoints point to exist.
@@ -393,4 +365,51 @@ func TestTables(t *testing.T) {
 			t.Errorf("checkpointChecks has %s, which Ladders does not list", key)
 		}
 	}
+	// Every chapter with a checked exercise, and every ladder, has its
+	// top-level test, which go test finds by its name: without it the
+	// checks would never run, and only the proof's "did not run" would say so.
+	tests := topLevelTests(t)
+	want := map[string]string{} // test → what needs it
+	for _, ex := range Exercises {
+		if !ex.Open {
+			name, _, _ := strings.Cut(ex.TestName(), "/")
+			want[name] = "the exercises of chapter " + ex.Chapter()
+		}
+	}
+	for _, l := range Ladders {
+		if len(l.Checkpoints) > 0 {
+			name, _, _ := strings.Cut(l.CheckpointTest(0), "/")
+			want[name] = "the checkpoints of the ladder " + l.Name
+		}
+	}
+	for name, who := range want {
+		if !tests[name] {
+			t.Errorf("%s need a top-level test, func %s(t *testing.T), in main_test.go; there is none", who, name)
+		}
+	}
+}
+
+// topLevelTests returns the names of the package's top-level functions
+// whose names start with Test, read from its test files, where go test
+// finds them.
+func topLevelTests(t *testing.T) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("*_test.go") // go test runs in the package's folder
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files here: %v", err)
+	}
+	names := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Test") {
+				names[fn.Name.Name] = true
+			}
+		}
+	}
+	return names
 }

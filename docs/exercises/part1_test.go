@@ -3,8 +3,6 @@
 package exercises
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -137,30 +135,4 @@ func checkEcho(t *testing.T, tg target) {
 		c.expectFraming(r) // a Content-Length, if any, counts the body; without one, the close ends it
 		c.expectBody(r, "ping")
 	})
-}
-
-// httpDo sends a request with net/http as the client, a second opinion on
-// the framing, and returns the response and its body.
-func httpDo(t *testing.T, p *program, method, path string) (*http.Response, []byte) {
-	t.Helper()
-	client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
-	defer client.CloseIdleConnections()
-	req, err := http.NewRequest(method, "http://"+p.addr+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatalf("expected a response from net/http's client\n  sent:      %s\n"+
-			"             (with your server running: %s)\n  got:       %v",
-			curlCommand(method, path), p.runLine(), err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("expected the whole body from net/http's client\n  sent:      %s\n"+
-			"             (with your server running: %s)\n  got:       %q and %v",
-			curlCommand(method, path), p.runLine(), body, err)
-	}
-	return resp, body
 }

@@ -82,20 +82,18 @@ func expectDelayAfterHead(t *testing.T, tg target, args ...string) {
 	c.send(strings.Join(req, ""))
 	sent := time.Now()
 	printed := waitPrinted(t, p, c, req)
-	r := c.expectStatus("GET", "HTTP/1.1 200 ")
+	c.expectStatus("GET", "HTTP/1.1 200 ")
 	answered := time.Now()
-	_ = r
 	if took := answered.Sub(sent); took < delay {
-		t.Fatalf("expected the answer no sooner than -delay %v after the request\n  sent:      %s\n"+
-			"             (with your server running: %s)\n  got:       the answer after %v",
-			delay, c.command(), p.runLine(), took.Round(time.Millisecond))
+		c.fail(report{what: fmt.Sprintf("the answer no sooner than -delay %v after the request", delay),
+			expectedNote: fmt.Sprintf("the answer %v or more after the request", delay),
+			gotNote:      fmt.Sprintf("the answer after %v", took.Round(time.Millisecond))})
 	}
 	if gap := answered.Sub(printed); gap < delay/4 {
-		t.Fatalf("expected the handler to read and print the request head first, then wait -delay %v, then answer\n"+
-			"  sent:      %s\n             (with your server running: %s)\n"+
-			"  got:       the head printed %v after the request, the answer only %v after that:\n"+
-			"             the handler waited before it read the head",
-			delay, c.command(), p.runLine(), printed.Sub(sent).Round(time.Millisecond), gap.Round(time.Millisecond))
+		c.fail(report{what: fmt.Sprintf("the handler to read and print the request head first, then wait -delay %v, then answer", delay),
+			expectedNote: fmt.Sprintf("the head printed at once, the answer -delay %v after it", delay),
+			gotNote: fmt.Sprintf("the head printed %v after the request, the answer only %v after that: "+
+				"the handler waited before it read the head", printed.Sub(sent).Round(time.Millisecond), gap.Round(time.Millisecond))})
 	}
 }
 
@@ -138,11 +136,14 @@ func expectConnLine(t *testing.T, p *program, c *client, ok func(time.Duration) 
 		d, isDuration := durationIn(line)
 		return containsAddr(line, client) && isDuration && ok(d)
 	}, answerTimeout, p.exited); !found {
-		t.Fatalf("expected a line on stdout, once the connection from %s had closed, that names that address and how long\n"+
-			"the connection took as a Go duration (time.Duration's String), %s, such as\n\n\t%s took 200.52ms\n\n"+
-			"  sent:      %s\n             (with your server running: %s)\n"+
-			"  got on stdout, after the first line, within %v:\n%s",
-			client, want, client, c.command(), p.runLine(), answerTimeout, showBytes([]byte(strings.Join(p.stdout.all()[1:], "")), "             "))
+		r := p.missingLine(fmt.Sprintf("a line on stdout, once the connection from %s had closed, that names that address "+
+			"and how long the connection took as a Go duration (time.Duration's String), %s", client, want),
+			fmt.Sprintf("a line such as %q", client+" took 200.52ms"))
+		if len(c.sent) > 0 {
+			r.sent = c.command()
+		}
+		r.note = c.note
+		p.fail(t, r)
 	}
 }
 
@@ -243,12 +244,13 @@ func expectTrickleCut(t *testing.T, p *program, timeout time.Duration) {
 			continue // whatever the server says before it closes
 		}
 		if ne, ok := err.(net.Error); ok && ne.Timeout() {
-			t.Fatalf("expected the server to close a connection whose request head has not ended %v after it began,\n"+
-				"though a field line comes every %v\n"+
-				"  sent:      { printf 'GET / HTTP/1.1\\r\\n'; for i in $(seq 50); do printf 'X-Slow: a\\r\\n'; sleep 0.1; done; } | nc localhost 8888\n"+
-				"             (with your server running: %s)\n"+
-				"  got:       the connection still open %v later: the deadline must bound the whole request, not each read",
-				timeout, timeout/3, p.runLine(), answerTimeout)
+			p.fail(t, report{
+				what: fmt.Sprintf("the server to close a connection whose request head has not ended %v after it began, "+
+					"though a field line comes every %v", timeout, timeout/3),
+				sent:         `{ printf 'GET / HTTP/1.1\r\n'; for i in $(seq 50); do printf 'X-Slow: a\r\n'; sleep 0.1; done; } | nc localhost 8888`,
+				expectedNote: fmt.Sprintf("the close, %v after the request began", timeout),
+				gotNote:      fmt.Sprintf("the connection still open %v later: the deadline must bound the whole request, not each read", answerTimeout),
+			})
 		}
 		return // closed
 	}

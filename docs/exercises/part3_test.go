@@ -48,10 +48,13 @@ func checkCountRace(t *testing.T, tg target) {
 			}
 			n, _ := strconv.Atoi(string(m[1]))
 			if seen[n] || n < 1 || n > clients {
-				t.Fatalf("%d clients got the visitor numbers %v and %d: each number from 1 to %d must come once.\n"+
-					"A lost update (two handlers read the same count, both add one) gives two visitors the same number.\n"+
-					"  try it:    %s", clients, slices.Sorted(maps.Keys(seen)), n, clients,
-					strings.ReplaceAll(conns[0].note, "\n", "\n             "))
+				failCheck(t, report{
+					what:         fmt.Sprintf("each visitor number from 1 to %d once, for %d clients at once", clients, clients),
+					note:         conns[0].note,
+					expectedNote: fmt.Sprintf("the numbers 1 to %d, each once", clients),
+					gotNote:      fmt.Sprintf("the numbers %v, and then %d", slices.Sorted(maps.Keys(seen)), n),
+					extra:        "A lost update (two handlers read the same count, both add one) gives two visitors the same number.",
+				})
 			}
 			seen[n] = true
 		}
@@ -66,8 +69,13 @@ func checkCountRace(t *testing.T, tg target) {
 		p.cmd.Process.Kill()
 		<-p.exited
 		if stderr := p.stderr.String(); strings.Contains(stderr, "WARNING: DATA RACE") {
-			t.Errorf("expected no data race; the race detector reported one while %d clients were served at once\n"+
-				"  try it:    %s\n  stderr:\n%s", clients, strings.ReplaceAll(conns[0].note, "\n", "\n             "), indentText(stderr, 40))
+			failCheck(t, report{
+				what:         "no data race",
+				note:         conns[0].note,
+				expectedNote: "no report from the race detector",
+				gotNote:      fmt.Sprintf("a data race, reported while %d clients were served at once (stderr below)", clients),
+				stderr:       stderr,
+			})
 		}
 	})
 }
@@ -155,31 +163,18 @@ func checkWaitInBacklog(t *testing.T, tg target) {
 			if err != nil {
 				how = errText(err)
 			}
-			t.Fatalf("expected each of the %d clients over the cap to get Hello, World! once the two before them were done;\n"+
-				"client %d of %d got %q, then %s.\n"+
-				"A client over the cap must wait in the listen backlog, not accepted: an accepted one holds a file descriptor,\n"+
-				"and with ulimit -n %d a server that accepts them all runs out, and Accept fails.\n"+
-				"  try it:    %s\n  stderr:    %s",
-				waiting, i+1, waiting, got, how, nofile, strings.ReplaceAll(note, "\n", "\n             "), indent(p.stderr.String()))
+			failCheck(t, report{
+				what:     fmt.Sprintf("each of the %d clients over the cap to get Hello, World! once the two before them were done", waiting),
+				note:     note,
+				expected: hello,
+				got:      string(got),
+				gotNote:  fmt.Sprintf("client %d of %d, then %s", i+1, waiting, how),
+				stderr:   p.stderrShown(),
+				extra: fmt.Sprintf("With ulimit -n %d, a server that accepts every client over the cap runs out of file descriptors, "+
+					"and Accept fails.", nofile),
+			})
 		}
 	}
-}
-
-// enter connects a client that sends only the request line for path, and
-// returns once the server has printed that line: its handler is running,
-// waiting for the rest of the head.
-func enter(t *testing.T, p *program, path string) *client {
-	t.Helper()
-	c := p.dial(t)
-	line := "GET " + path + " HTTP/1.1\r\n"
-	c.send(line)
-	if _, ok := p.stdout.wait(0, func(l string) bool { return l == line }, answerTimeout, p.exited); !ok {
-		t.Fatalf("expected the server to print the request line %q as it reads it, as the part does, "+
-			"within %v of its arrival\n  sent:      %s\n             (with your server running: %s)\n"+
-			"  got on stdout:\n%s", line, answerTimeout, c.command(), p.runLine(),
-			showBytes([]byte(strings.Join(p.stdout.all(), "")), "             "))
-	}
-	return c
 }
 
 // checkShutdownTimeout is exercise 3.3: on SIGTERM, a request in flight is
@@ -191,15 +186,12 @@ func checkShutdownTimeout(t *testing.T, tg target) {
 	const timeout = 500 * time.Millisecond
 	p := start(t, tg, "-shutdown-timeout", timeout.String(), "-delay", "200ms")
 	idle := []*client{enter(t, p, "/idle-1"), enter(t, p, "/idle-2")} // never finish their requests
+	note := "run nc localhost 8888 twice and type GET / HTTP/1.1 (no empty line); then stop the server with Ctrl-C:\n" +
+		"once -shutdown-timeout has passed, the server must close both connections and exit with status 0"
 	busy := p.dial(t)
 	busy.send("GET /busy HTTP/1.1\r\nHost: localhost\r\n\r\n")
 	// The handler prints the head before its delay: the empty line is busy's.
-	if _, ok := p.stdout.wait(0, isEmptyLine, answerTimeout, p.exited); !ok {
-		t.Fatalf("expected the server to print the request head it read, up to its empty line; stdout:\n%s",
-			showBytes([]byte(strings.Join(p.stdout.all(), "")), "    "))
-	}
-	note := "run nc localhost 8888 twice and type GET / HTTP/1.1 (no empty line); then stop the server with Ctrl-C:\n" +
-		"once -shutdown-timeout has passed, the server must close both connections and exit with status 0"
+	p.expectLine(t, isEmptyLine, "the server to print the request head it read, up to its empty line", note)
 	p.signal(t, syscall.SIGTERM)
 	signalled := time.Now()
 	t.Run("a request in flight is answered", func(t *testing.T) {
@@ -215,22 +207,16 @@ func checkShutdownTimeout(t *testing.T, tg target) {
 	})
 	t.Run("not before -shutdown-timeout", func(t *testing.T) {
 		if took := time.Since(signalled); took < timeout {
-			t.Fatalf("expected the connections left open to be closed once -shutdown-timeout %v had passed, not before\n"+
-				"  try it:    %s\n             (with your server running: %s)\n  got:       closed %v after SIGTERM",
-				timeout, strings.ReplaceAll(note, "\n", "\n             "), p.runLine(), took.Round(time.Millisecond))
+			p.fail(t, report{
+				what:         fmt.Sprintf("the connections left open to be closed once -shutdown-timeout %v had passed, not before", timeout),
+				note:         note,
+				expectedNote: fmt.Sprintf("the close %v or more after SIGTERM", timeout),
+				gotNote:      fmt.Sprintf("closed %v after SIGTERM", took.Round(time.Millisecond)),
+			})
 		}
 	})
 	t.Run("the program exits 0", func(t *testing.T) {
-		code, ok := p.waitExit(answerTimeout)
-		if !ok || code != 0 {
-			got := fmt.Sprintf("exit status %d", code)
-			if !ok {
-				got = fmt.Sprintf("still running %v after SIGTERM", answerTimeout)
-			}
-			t.Fatalf("expected the program to exit with status 0 once it had closed the connections left open\n"+
-				"  try it:    %s\n             (with your server running: %s)\n  got:       %s\n  stderr:    %s",
-				strings.ReplaceAll(note, "\n", "\n             "), p.runLine(), got, indent(p.stderr.String()))
-		}
+		p.expectExit0(t, "SIGTERM, once it had closed the connections left open", note)
 	})
 	t.Run("without the flag, shutdown waits longer", func(t *testing.T) {
 		p := start(t, tg)
@@ -241,5 +227,3 @@ func checkShutdownTimeout(t *testing.T, tg target) {
 		c.expectSilence("the connection still open right after SIGTERM: -shutdown-timeout is 10 s by default")
 	})
 }
-
-func isEmptyLine(line string) bool { return line == "\r\n" || line == "\n" }

@@ -4,7 +4,6 @@ package exercises
 
 import (
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,17 +55,6 @@ func checkOptions(t *testing.T, tg target) {
 			httpFail(t, p, "OPTIONS", "/", "204 No Content with Allow: GET, HEAD, OPTIONS", resp, body)
 		}
 	})
-}
-
-// expectAllow checks that r has an Allow field that lists every one of
-// methods (RFC 9110 §10.2.1), in any order.
-func (c *client) expectAllow(r *response, methods ...string) {
-	c.t.Helper()
-	allow, _ := r.get("Allow")
-	if !hasTokens(allow, methods...) {
-		want := strings.Join(methods, ", ")
-		c.fail(report{what: "an Allow field that lists " + want, expected: "Allow: " + want, got: "Allow: " + allow})
-	}
 }
 
 // checkMaxBody is exercise 4.2: -max-body BYTES sets the limit on a
@@ -140,11 +128,9 @@ func checkMaxBody(t *testing.T, tg target) {
 		c.expectClosed()
 	})
 	t.Run("-h", func(t *testing.T) {
-		out, _ := exec.Command(binary(t, tg, false), "-h").CombinedOutput()
-		if !regexp.MustCompile(`(?m)^\s*-max-body\b`).Match(out) || !strings.Contains(string(out), "1048576") {
-			t.Fatalf("expected the usage that -h prints to name -max-body and its default, 1048576\n"+
-				"  sent:      go run ./%s -h\n  got:\n%s", tg.name, indentText(string(out), 20))
-		}
+		expectUsage(t, tg, func(out string) bool {
+			return regexp.MustCompile(`(?m)^\s*-max-body\b`).MatchString(out) && strings.Contains(out, "1048576")
+		}, "the usage that -h prints to name -max-body and its default, 1048576", "an entry -max-body that names its default, 1048576")
 	})
 }
 

@@ -3,16 +3,12 @@
 package exercises
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"os/exec"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,67 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// A site is a folder that a check serves with -root, made in a temporary
-// folder, and the shell commands that make the same folder by hand, in $d,
-// for the command a failing check prints.
-type site struct {
-	t     *testing.T
-	dir   string
-	shell []string
-}
-
-func newSite(t *testing.T) *site {
-	return &site{t: t, dir: t.TempDir(), shell: []string{"d=$(mktemp -d)"}}
-}
-
-// file writes a file, its name slash-separated and relative to the site's
-// folder, making the folders it is in.
-func (s *site) file(name, content string) {
-	s.t.Helper()
-	full := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	if dir := path.Dir(name); dir != "." {
-		s.shell = append(s.shell, "mkdir -p $d/"+dir)
-	}
-	if len(content) > 200 {
-		panic("site.file: " + name + " is too long to print as a command; use site.numbers")
-	}
-	s.shell = append(s.shell, fmt.Sprintf("printf %s > $d/%s", printfQuote(content), name))
-}
-
-// numbers writes a file of the numbers 1 to n, one a line, as seq prints
-// them, and returns its content: a large file whose every byte the
-// command a failing check prints makes the same, and in which a part taken
-// from the wrong offset shows.
-func (s *site) numbers(name string, n int) string {
-	s.t.Helper()
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "%d\n", i)
-	}
-	full := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := os.WriteFile(full, []byte(b.String()), 0o644); err != nil {
-		s.t.Fatal(err)
-	}
-	s.shell = append(s.shell, fmt.Sprintf("seq 1 %d > $d/%s", n, name))
-	return b.String()
-}
-
-// start starts tg's program serving the folder root of the site (a
-// slash-separated name in it, or "."), with args after -root.
-func (s *site) start(root string, tg target, args ...string) *program {
-	s.t.Helper()
-	p := start(s.t, tg, append([]string{"-root", filepath.Join(s.dir, filepath.FromSlash(root))}, args...)...)
-	p.args = append([]string{"-root", path.Join("$d", root)}, args...)
-	p.setup = strings.Join(s.shell, " && ")
-	return p
-}
 
 // entityTag is the syntax of an ETag field's value (RFC 9110 §8.8.3).
 var entityTag = regexp.MustCompile(`^(W/)?"[\x21\x23-\x7e\x80-\xff]*"$`)
@@ -204,11 +139,9 @@ func checkETag(t *testing.T, tg target) {
 // gives up after three such attempts.
 func checkSlidingSession(t *testing.T, tg target) {
 	t.Run("-h", func(t *testing.T) {
-		out, _ := exec.Command(binary(t, tg, false), "-h").CombinedOutput()
-		if !regexp.MustCompile(`(?m)^\s*-session-ttl\b`).Match(out) || !strings.Contains(string(out), "1h0m0s") {
-			t.Fatalf("expected the usage that -h prints to name -session-ttl and its default, 1h0m0s\n"+
-				"  sent:      go run ./%s -h\n  got:\n%s", tg.name, indentText(string(out), 30))
-		}
+		expectUsage(t, tg, func(out string) bool {
+			return regexp.MustCompile(`(?m)^\s*-session-ttl\b`).MatchString(out) && strings.Contains(out, "1h0m0s")
+		}, "the usage that -h prints to name -session-ttl and its default, 1h0m0s", "an entry -session-ttl that names its default, 1h0m0s")
 	})
 	const ttl = time.Second
 	p := start(t, tg, "-session-ttl", ttl.String())
@@ -233,15 +166,17 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 	client := &http.Client{Jar: jar, Timeout: answerTimeout, Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	base, _ := url.Parse("http://" + p.addr)
-	try := fmt.Sprintf("%s; then, in another terminal,\n"+
-		`curl -s -c /tmp/jar -H 'Content-Type: application/json' -d '{"username": "demo", "password": "gopher"}' http://localhost:8888/api/login`+"\n"+
-		`for i in 1 2 3 4 5 6; do sleep 0.25; curl -si -b /tmp/jar -c /tmp/jar http://localhost:8888/api/me; done`, p.runLine())
+	try := "in another terminal,\n" +
+		`curl -s -c /tmp/jar -H 'Content-Type: application/json' -d '{"username": "demo", "password": "gopher"}' http://localhost:8888/api/login` + "\n" +
+		`for i in 1 2 3 4 5 6; do sleep 0.25; curl -si -b /tmp/jar -c /tmp/jar http://localhost:8888/api/me; done`
 	var timeline []string
 	start := time.Now()
-	fail := func(what string, args ...any) {
+	// fail ends the check: what was expected, in words, and what came, as
+	// the timeline of the requests so far.
+	fail := func(what, expected string) {
 		t.Helper()
-		t.Fatalf("expected %s\n  try it:    %s\n  got:       %s", fmt.Sprintf(what, args...),
-			strings.ReplaceAll(try, "\n", "\n             "), strings.Join(timeline, "\n             "))
+		p.fail(t, report{what: what, note: try, expectedNote: expected,
+			gotNote: "these answers, the last one wrong (ms since the login was sent):", extra: strings.Join(timeline, "\n")})
 	}
 	request := func(method, path, body string) *http.Response {
 		t.Helper()
@@ -256,7 +191,7 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 		resp, err := client.Do(req)
 		if err != nil {
 			timeline = append(timeline, fmt.Sprintf("%4d ms  %s %s: %v", time.Since(start).Milliseconds(), method, path, err))
-			fail("an answer")
+			fail("an answer to every request", "an answer")
 		}
 		resp.Body.Close()
 		timeline = append(timeline, fmt.Sprintf("%4d ms  %s %s with %s: %s, Set-Cookie: %q",
@@ -273,7 +208,7 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 		}
 	}
 	if resp.StatusCode != 200 || token == "" {
-		fail("200 OK and a session cookie from the login")
+		fail("200 OK and a session cookie from the login", "200 OK with Set-Cookie: session=…")
 	}
 	for prev := loggedIn; ; {
 		time.Sleep(ttl / 4) // time passing is what this check is about
@@ -285,9 +220,9 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 					time.Since(prev).Round(time.Millisecond), strings.Join(timeline, "\n"))
 				return false
 			}
-			fail("200 OK from every /api/me while the session is used every %v: each use must move its expiry on,\n"+
-				"and send the cookie again with a Max-Age counted from then, as a browser drops a cookie once its\n"+
-				"Max-Age has run out", ttl/4)
+			fail(fmt.Sprintf("200 OK from every /api/me while the session is used every %v: each use must move its expiry on, "+
+				"and send the cookie again with a Max-Age counted from then, as a browser drops a cookie once its "+
+				"Max-Age has run out", ttl/4), "200 OK from every GET /api/me")
 		}
 		prev = sent
 		if sent.Sub(loggedIn) > ttl+ttl/4 {
@@ -314,9 +249,7 @@ func slide(t *testing.T, p *program, ttl time.Duration) bool {
 func checkLoginThrottle(t *testing.T, tg target) {
 	p := start(t, tg)
 	login := func(password string) string {
-		body := `{"username": "demo", "password": "` + password + `"}`
-		return fmt.Sprintf("POST /api/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"+
-			"Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+		return loginRequest("application/json", `{"username": "demo", "password": "`+password+`"}`)
 	}
 	note := `for i in 1 2 3 4 5; do curl -s -H 'Content-Type: application/json' -d '{"username": "demo", "password": "wrong"}' http://localhost:8888/api/login; echo; done` +
 		"\nthen the same request with the password \"gopher\": it must get 429, as every other attempt for the rest of the minute"
@@ -337,14 +270,7 @@ func checkLoginThrottle(t *testing.T, tg target) {
 			c.fail(report{what: "Retry-After with the seconds to wait, from 1 to 60 (RFC 6585 §4, RFC 9110 §10.2.3)",
 				expected: "Retry-After: 60", got: "Retry-After: " + retry})
 		}
-		c.expectField(r, "Content-Type", "application/json")
-		var msg struct {
-			Message *string `json:"message"`
-			Code    *int    `json:"code"`
-		}
-		if json.Unmarshal(r.body, &msg) != nil || msg.Message == nil || *msg.Message == "" || msg.Code == nil || *msg.Code != -1 {
-			c.fail(report{what: "a JSON error like the API's others", expected: `{"message":"…","code":-1}`, got: string(r.body)})
-		}
+		c.expectAPIMessage(r, -1) // a JSON error like the API's others
 		if cookie, ok := r.get("Set-Cookie"); ok {
 			c.fail(report{what: "no session for a throttled address, whatever the password", expected: "", got: "Set-Cookie: " + cookie})
 		}
@@ -456,18 +382,10 @@ func checkRanges(t *testing.T, tg target) {
 	t.Run("net/http", func(t *testing.T) {
 		req, _ := http.NewRequest("GET", "http://"+p.addr+"/abc.txt", nil)
 		req.Header.Set("Range", "bytes=-3")
-		client := &http.Client{Timeout: answerTimeout, Transport: &http.Transport{}}
-		defer client.CloseIdleConnections()
-		status, body := "no response", []byte(nil)
-		resp, err := client.Do(req)
-		if err == nil {
-			status = resp.Status
-			body, err = io.ReadAll(resp.Body)
-			resp.Body.Close()
-		}
-		if err != nil || resp.StatusCode != 206 || string(body) != "xyz" {
-			t.Fatalf("expected 206 Partial Content and xyz from net/http's client\n  sent:      curl -v -r -3 http://localhost:8888/abc.txt\n"+
-				"             (with your server running: %s)\n  got:       %s, %q, %v", p.runLine(), status, body, err)
+		const curl = "curl -v -r -3 http://localhost:8888/abc.txt"
+		resp, body := httpSend(t, p, req, curl)
+		if resp.StatusCode != 206 || string(body) != "xyz" {
+			httpFailSent(t, p, curl, "206 Partial Content and the body xyz", resp, body)
 		}
 	})
 }

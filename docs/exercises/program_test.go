@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -198,10 +199,9 @@ func run(t *testing.T, tg target, exe string, args []string) *program {
 				line += fmt.Sprintf(" within %v", answerTimeout)
 			}
 		} else {
-			line = fmt.Sprintf("%q", line)
+			line = strconv.Quote(line)
 		}
-		t.Fatalf("%s: expected a first line on stdout like \"Serving HTTP on http://127.0.0.1:PORT ...\"\n"+
-			"  got:    %s\n  stderr: %s", p.runLine(), line, indent(p.stderr.String()))
+		p.failStart(t, line)
 	}
 	p.addr = m[1]
 	return p
@@ -372,16 +372,49 @@ func (p *program) expectLine(t *testing.T, match func(string) bool, what, try st
 	t.Helper()
 	line, ok := p.stdout.wait(0, match, answerTimeout, p.exited)
 	if !ok {
-		printed := strings.Join(p.stdout.all(), "")
-		p.fail(t, report{
-			what:         what,
-			note:         try,
-			expectedNote: "that line on the server's stdout",
-			gotNote:      fmt.Sprintf("no such line within %v; stdout:", answerTimeout),
-			extra:        strings.TrimRight(strings.NewReplacer("\r", "␍", "\n", "␊\n").Replace(printed), "\n"),
-		})
+		r := p.missingLine(what, "that line on the server's stdout")
+		r.note = try
+		p.fail(t, r)
 	}
 	return line
+}
+
+// missingLine is the report on a line that the program did not print on
+// stdout within answerTimeout: what was checked, the line expected in
+// words, and what the program printed instead. The caller adds how to see
+// it: the command sent, or a note.
+func (p *program) missingLine(what, expected string) report {
+	r := report{
+		what:         what,
+		expectedNote: expected,
+		gotNote:      fmt.Sprintf("no such line within %v", answerTimeout),
+		stdout:       strings.Join(p.stdout.all(), ""),
+	}
+	if r.stdout == "" {
+		r.gotNote += ": nothing on stdout"
+	}
+	return r
+}
+
+// failStart ends the check on a program that did not print its first line
+// as it started: got says what came instead.
+func (p *program) failStart(t *testing.T, got string) {
+	t.Helper()
+	p.fail(t, report{
+		what:         "the program to start and print its first line",
+		expectedNote: `a first line on stdout like "Serving HTTP on http://127.0.0.1:PORT ..."`,
+		gotNote:      got,
+		stderr:       p.stderrShown(),
+	})
+}
+
+// stderrShown is what the program printed on stderr, for a report:
+// "(nothing)" if it printed nothing.
+func (p *program) stderrShown() string {
+	if s := p.stderr.String(); strings.TrimSpace(s) != "" {
+		return s
+	}
+	return "(nothing)"
 }
 
 // expectExit0 checks that the program exits with status 0 within
@@ -394,13 +427,40 @@ func (p *program) expectExit0(t *testing.T, after, try string) {
 	}
 	got := fmt.Sprintf("%v", p.cmd.ProcessState)
 	if !ok {
-		got = fmt.Sprintf("still running %v after %s", answerTimeout, after)
+		got = fmt.Sprintf("still running %v later", answerTimeout)
 	}
 	p.fail(t, report{
 		what:         "the program to exit with status 0 after " + after,
 		note:         try,
 		expectedNote: "exit status 0",
 		gotNote:      got,
-		extra:        "stderr: " + indent(p.stderr.String()),
+		stderr:       p.stderrShown(),
 	})
+}
+
+// usage runs tg's program with -h and returns what it printed.
+func usage(t *testing.T, tg target) string {
+	t.Helper()
+	cmd := exec.Command(binary(t, tg, false), "-h")
+	cmd.Dir = t.TempDir()
+	out, _ := cmd.CombinedOutput() // -h exits 0 or 2, as flag's ErrHelp does
+	return string(out)
+}
+
+// expectUsage checks that the usage tg's program prints for -h has what
+// ok looks for; otherwise the check fails with the usage it printed. what
+// says what was checked, expected what the usage should show.
+func expectUsage(t *testing.T, tg target, ok func(usage string) bool, what, expected string) {
+	t.Helper()
+	out := usage(t, tg)
+	if !ok(out) {
+		p := &program{tg: tg}
+		failCheck(t, report{
+			what:         what,
+			sent:         p.runLine() + " -h",
+			expectedNote: expected,
+			gotNote:      "a usage without it (below)",
+			stderr:       out,
+		})
+	}
 }

@@ -5,6 +5,7 @@ package exercises
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -169,8 +170,11 @@ type report struct {
 	// and "nothing" would not say enough: "nothing yet, on a connection
 	// that stays open".
 	expectedNote string
-	// extra is more to show after the rest: the lines the program printed,
-	// say, for a failure that is not about one client's exchange.
+	// stdout and stderr are what the program printed, where the check is
+	// about that: the line it should have printed, why it exited.
+	stdout, stderr string
+	// extra is more to say after the rest, for a failure that is not about
+	// one client's exchange: why it matters, what to look for.
 	extra string
 }
 
@@ -202,6 +206,12 @@ func (r report) String() string {
 	}
 	if len(r.received) > 0 && string(r.received) != r.got {
 		fmt.Fprintf(&b, "  received (%d bytes):\n%s", len(r.received), showBytes(r.received, "             "))
+	}
+	if r.stdout != "" {
+		fmt.Fprintf(&b, "  stdout:\n%s", showBytes([]byte(r.stdout), "             "))
+	}
+	if r.stderr != "" {
+		fmt.Fprintf(&b, "  stderr:    %s\n", strings.ReplaceAll(firstLines(r.stderr, 40), "\n", "\n             "))
 	}
 	if r.extra != "" {
 		b.WriteString(indentText(r.extra, 30) + "\n")
@@ -324,18 +334,45 @@ func showBytes(data []byte, indent string) string {
 
 // indentText is text indented for a report, at most maxLines lines of it.
 func indentText(text string, maxLines int) string {
+	return "    " + strings.ReplaceAll(firstLines(text, maxLines), "\n", "\n    ")
+}
+
+// firstLines is text without its final line end, cut after maxLines lines.
+func firstLines(text string, maxLines int) string {
 	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	if len(lines) > maxLines {
 		lines = append(lines[:maxLines], fmt.Sprintf("… (%d more lines)", len(lines)-maxLines))
 	}
-	return "    " + strings.Join(lines, "\n    ")
+	return strings.Join(lines, "\n")
 }
 
-// indent makes a multi-line text line up after a label of a report.
-func indent(s string) string {
-	s = strings.TrimRight(s, "\n")
-	if s == "" {
-		return "(empty)"
+// nextStep tells a learner where they are on the ladder and what to build.
+func nextStep(l Ladder, i int, tg target) string {
+	cp := l.Checkpoints[i]
+	part := ""
+	if os.Getenv("PART") != "" {
+		part = "PART=" + tg.name + " "
 	}
-	return strings.ReplaceAll(s, "\n", "\n          ")
+	return fmt.Sprintf("\n%s is on checkpoint %d of %d of the ladder %s → %s:\n    %s\n\n"+
+		"To do:\n%s\n\nRead: %s, section %q.\nCheck this step alone: %sgo test -tags exercises ./docs/exercises -run 'Ladder%s/^%d-'\n",
+		tg.name, i+1, len(l.Checkpoints), l.From, l.To, cp.Title,
+		wrap(cp.Todo, "    ", 88), l.Chapter, cp.Section, part, l.Name, i+1)
+}
+
+// wrap breaks text into lines of at most width bytes, each after indent.
+func wrap(text, indent string, width int) string {
+	var b strings.Builder
+	line := indent
+	for _, w := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(w) > width {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if len(line) > len(indent) {
+			line += " "
+		}
+		line += w
+	}
+	b.WriteString(line)
+	return b.String()
 }
