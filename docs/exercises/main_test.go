@@ -146,10 +146,13 @@ func runExercises(t *testing.T, chapter string) {
 			tg := targetFolder(t, ex.Part, "")
 			t.Cleanup(func() {
 				if t.Failed() {
+					chapter, _, _ := strings.Cut(ex.Number, ".")
 					t.Logf("Exercise %s, %s, checked in %s.\n"+
-						"The hint and the solution are in docs/%s.md, under Exercises; the reference patch is\n"+
+						"The hint is in docs/%s.md, under Exercises; the solution, explained, in\n"+
+						"docs/solutions-part%s.md#solution-%s; the reference patch is\n"+
 						"%s, which %s",
-						ex.Number, ex.Title, tg.name, ex.Part, ex.SolutionPatch(), applyAdvice(ex, tg))
+						ex.Number, ex.Title, tg.name, ex.Part, chapter, strings.ReplaceAll(ex.Number, ".", "-"),
+						ex.SolutionPatch(), applyAdvice(ex, tg))
 				}
 			})
 			exerciseChecks[ex.Number](t, tg)
