@@ -21,10 +21,13 @@ export const chromiumPath = [
 ].find((p) => p && existsSync(p));
 
 // skipUnlessChromium is node:test's skip option: false, or why the test is
-// skipped.
-export const skipUnlessChromium = chromiumPath
-  ? false
-  : "no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH";
+// skipped. Where BROWSERTEST_REQUIRE_CHROMIUM is set (.ci/run sets it), a
+// missing Chromium is an error, not a skip that would let CI say ok.
+const noChromium = "no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH";
+if (!chromiumPath && process.env.BROWSERTEST_REQUIRE_CHROMIUM) {
+  throw new Error(noChromium + " (BROWSERTEST_REQUIRE_CHROMIUM is set)");
+}
+export const skipUnlessChromium = chromiumPath ? false : noChromium;
 
 // The flags that keep Chromium from reaching out to the network: the tests
 // talk to 127.0.0.1 only.
