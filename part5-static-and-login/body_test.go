@@ -62,10 +62,13 @@ func TestUnreadChunkedBody(t *testing.T) {
 
 // TestSlowBody: a body that does not arrive within ReadTimeout gets 408
 // (RFC 9110 §15.5.9), written in full even though the write timeout is
-// shorter: it bounds each write, which starts only now.
+// shorter: it bounds each write, which starts only now. (A write deadline
+// set with the read deadline would have passed 250 ms before the 408 is
+// written, whatever the load; the write itself has 250 ms, which a loaded
+// machine's scheduler does not take from it, as 50 ms once did.)
 func TestSlowBody(t *testing.T) {
 	addr, _ := startTCPServer(t, echoBody, func(s *TCPServer) {
-		s.ReadTimeout, s.WriteTimeout = 200*time.Millisecond, 50*time.Millisecond
+		s.ReadTimeout, s.WriteTimeout = 500*time.Millisecond, 250*time.Millisecond
 	})
 	tests := []struct{ name, send string }{
 		{"Content-Length", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc"},
@@ -76,6 +79,7 @@ func TestSlowBody(t *testing.T) {
 	want := "HTTP/1.1 408 Request Timeout\r\nDate: X\r\nContent-Type: text/html; charset=utf-8\r\n" + withLength(page, "Connection: close\r\n")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each waits out the read timeout
 			conn := dial(t, addr)
 			io.WriteString(conn, tt.send) // and no more
 			got, err := io.ReadAll(conn)
