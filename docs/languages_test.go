@@ -562,14 +562,20 @@ func anchors(page string) map[string]bool {
 	return out
 }
 
-// TestChineseLinks checks that every relative link of the Chinese pages
-// leads to a file that exists and, with #anchor, to a heading or <a id> of
-// that page: the 面试题 index and the cross-references lead somewhere.
-func TestChineseLinks(t *testing.T) {
-	pages, err := filepath.Glob(filepath.Join("zh", "*.md"))
+// TestLinks checks that every relative link of the pages, in both
+// languages (and the repository's README), leads to a file that exists and,
+// with #anchor, to a heading or <a id> of that page: the 面试题 index, the
+// solutions pages and the cross-references lead somewhere.
+func TestLinks(t *testing.T) {
+	english, err := filepath.Glob("*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	chinese, err := filepath.Glob(filepath.Join("zh", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := append(append(english, chinese...), filepath.Join("..", "README.md"), filepath.Join("exercises", "README.md"))
 	for _, p := range pages {
 		src, err := os.ReadFile(p)
 		if err != nil {
