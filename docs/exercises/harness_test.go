@@ -3,8 +3,11 @@
 package exercises
 
 import (
+	"io"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -237,5 +240,83 @@ func TestHarnessApplyAdvice(t *testing.T) {
 	}
 	if got := applyAdvice(ex, target{name: "my4"}); !strings.Contains(got, "git apply -p2 --directory=my4 docs/exercises/solutions/part4-2.patch") {
 		t.Errorf("for PART=my4: %s", got)
+	}
+}
+
+// TestHarnessLadderMessages runs this test binary on a copy of part 2 as a
+// learner runs the ladder 1 → 2 (go test -v): a line per checkpoint as it
+// passes and a last line that says the ladder is green; then, with the copy
+// broken, that it does not build (not "on checkpoint 1"), and where the
+// learner was the last time it built.
+func TestHarnessLadderMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a copy of part 2")
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"go.mod", "go.sum"} {
+		copyFile(t, filepath.Join(root, f), filepath.Join(dir, f))
+	}
+	part := filepath.Join(dir, "mypart2")
+	files, err := filepath.Glob(filepath.Join(root, "part2-tcpserver", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("part2-tcpserver: %v", err)
+	}
+	for _, f := range files {
+		copyFile(t, f, filepath.Join(part, filepath.Base(f)))
+	}
+	ladder := func() string {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestLadder1to2$", "-test.v", "-test.count=1")
+		// The place is kept in the user's cache folder: this test's own.
+		cmd.Env = append(os.Environ(), "PART="+part, "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
+			"HOME="+dir, "LocalAppData="+filepath.Join(dir, "cache"))
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	out := ladder()
+	for _, want := range []string{
+		"ok   " + part + ": checkpoint 1 of 3: ",
+		"ok   " + part + ": checkpoint 3 of 3: ",
+		part + " passes every checkpoint of the ladder part1-hello → part2-tcpserver: the ladder is green",
+	} {
+		if !strings.Contains(out, filepath.ToSlash(want)) {
+			t.Errorf("the ladder on a copy of part 2: no %q in its output:\n%s", want, out)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(part, "broken.go"), []byte("package main\n\nfunc broken() { return 1 }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = ladder()
+	for _, want := range []string{
+		part + " does not build, so no checkpoint can be checked; fix what the compiler says:",
+		"The last time it built, " + part + " passed every checkpoint of the ladder part1-hello → part2-tcpserver.",
+	} {
+		if !strings.Contains(out, filepath.ToSlash(want)) {
+			t.Errorf("the ladder on a copy of part 2 that does not build: no %q in its output:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "checkpoint 1 of 3") {
+		t.Errorf("a copy that does not build is reported as on a checkpoint:\n%s", out)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
