@@ -264,11 +264,22 @@ func TestHarnessLadderMessages(t *testing.T) {
 	for _, f := range files {
 		copyFile(t, f, filepath.Join(part, filepath.Base(f)))
 	}
+	// The place is kept in the user's cache folder: this test's own. Go's
+	// caches stay where they are, or the copy's build would compile the
+	// standard library anew.
+	goenv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	env := append(os.Environ(), "PART="+part, "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
+		"HOME="+dir, "LocalAppData="+filepath.Join(dir, "cache"))
+	values := strings.Split(strings.ReplaceAll(string(goenv), "\r\n", "\n"), "\n")
+	for i, name := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+		env = append(env, name+"="+values[i])
+	}
 	ladder := func() string {
 		cmd := exec.Command(os.Args[0], "-test.run", "^TestLadder1to2$", "-test.v", "-test.count=1")
-		// The place is kept in the user's cache folder: this test's own.
-		cmd.Env = append(os.Environ(), "PART="+part, "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
-			"HOME="+dir, "LocalAppData="+filepath.Join(dir, "cache"))
+		cmd.Env = env
 		out, _ := cmd.CombinedOutput()
 		return string(out)
 	}
